@@ -1,0 +1,13 @@
+"""Imports every family module so that their checks register."""
+from . import (  # noqa: F401
+    basis,
+    consistency,
+    elements,
+    faq,
+    fees,
+    location,
+    materials,
+    phones,
+    process,
+    timelimits,
+)

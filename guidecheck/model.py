@@ -1,0 +1,128 @@
+"""Plain values handed from stage to stage: GuideRecord, Material, Link, Finding.
+
+Every stage (extract, checks, scoring, reports) reads and returns these; none of
+them knows about scrapy, the browser or the store.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Literal
+
+Outcome = Literal["fail", "needs_review"]
+
+# Roles a link can play in a guide (Link.role).
+LINK_ROLES = ("form", "sample", "policy", "online", "result_sample", "other")
+
+MATERIAL_FIELDS = ("name", "source", "copies", "medium", "required", "form_url", "sample_url", "notes")
+
+
+@dataclass
+class Material:
+    """One row of the materials table. A field the page does not give stays None."""
+
+    name: str | None = None
+    source: str | None = None
+    copies: str | None = None
+    medium: str | None = None
+    required: str | None = None
+    form_url: str | None = None
+    sample_url: str | None = None
+    notes: str | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class ProcessStep:
+    """One step of the process (办理流程): its name and, where given, its duration text."""
+
+    name: str
+    duration: str | None = None
+    detail: str | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class FaqPair:
+    question: str
+    answer: str = ""
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Link:
+    """A link offered by the guide. `role` is one of LINK_ROLES; `material` is the
+    0-based index of the material the link belongs to, if any."""
+
+    url: str
+    text: str = ""
+    role: str = "other"
+    element: str | None = None
+    material: int | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class GuideRecord:
+    """A service guide turned into canonical elements (spec/elements.md).
+
+    `elements` maps element keys to their text with white space collapsed; an
+    element absent from the page is absent from the dict. `materials`,
+    `process_steps`, `faq` and `links` are the structured parts.
+    `present` lists the structured elements whose section exists on the page even
+    when it is empty (e.g. a 申请材料 heading with no rows), so that M108 can tell
+    "empty" from "absent".
+    """
+
+    source: str
+    url: str = ""
+    elements: dict[str, str] = field(default_factory=dict)
+    materials: list[Material] = field(default_factory=list)
+    process_steps: list[ProcessStep] = field(default_factory=list)
+    faq: list[FaqPair] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    present: set[str] = field(default_factory=set)
+    family: str = "html"  # which extractor path produced it (html, audit_item, audit_item_lower, json_html)
+
+    def has(self, key: str) -> bool:
+        """True when the element exists on the page (even if its value is empty)."""
+        return key in self.elements or key in self.present
+
+    def text(self, key: str) -> str:
+        return self.elements.get(key, "") or ""
+
+    def to_json(self) -> dict:
+        return {
+            "source": self.source,
+            "elements": dict(self.elements),
+            "materials": [m.to_json() for m in self.materials],
+            "process_steps": [s.to_json() for s in self.process_steps],
+            "faq": [q.to_json() for q in self.faq],
+            "links": [link.to_json() for link in self.links],
+        }
+
+
+@dataclass
+class Finding:
+    """One problem found in one guide. `rule` is a code of spec/rules.md."""
+
+    rule: str
+    element: str | None
+    outcome: Outcome
+    message: str
+    evidence: str = ""
+    material: int | None = None
+
+    def to_json(self) -> dict:
+        out = {"rule": self.rule, "element": self.element}
+        if self.material is not None:
+            out["material"] = self.material
+        out.update(outcome=self.outcome, message=self.message, evidence=self.evidence)
+        return out
