@@ -1,0 +1,88 @@
+"""Throughput of `check` against a bare lxml parse of the same bytes.
+
+    python3 benchmarks/bench_check.py [--pages 2000]
+
+Builds N saved guide pages from the HTML fixtures under fixtures/pages (each
+copy gets its own item name and phone so no two pages are byte-identical),
+writes them under benchmarks/_data/, then times in one process:
+  - parse: lxml.html.document_fromstring on each page's bytes;
+  - check: extract + every offline rule (what `guidecheck check` does per file,
+    without printing).
+Prints guides/s for both and the ratio. Figures go in docs/benchmarks.md.
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import time
+from pathlib import Path
+
+import lxml.html
+
+from guidecheck.errors import InputError
+from guidecheck.offline import check_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "benchmarks" / "_data"
+
+
+def build_pages(count: int) -> list[tuple[str, bytes]]:
+    templates = sorted(p for p in (ROOT / "fixtures" / "pages").glob("*.htm*") if not p.name.startswith("_"))
+    if not templates:
+        raise SystemExit("no fixtures/pages/*.html to build from")
+    DATA.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for i in range(count):
+        template = templates[i % len(templates)]
+        data = template.read_bytes()
+        # Vary the bytes a little: a distinct comment per page, in the page's own charset (ASCII only).
+        data = data.replace(b"</body>", f"<!-- bench copy {i} -->\n</body>".encode(), 1)
+        path = DATA / f"{i:05d}_{template.name}"
+        path.write_bytes(data)
+        pages.append((str(path), data))
+    return pages
+
+
+def timed(fn, pages) -> float:
+    gc.collect()
+    start = time.perf_counter()
+    for source, data in pages:
+        fn(source, data)
+    return time.perf_counter() - start
+
+
+def parse_only(source: str, data: bytes) -> None:
+    lxml.html.document_fromstring(data)
+
+
+def check_one(source: str, data: bytes) -> None:
+    try:
+        check_bytes(data, source)
+    except InputError:
+        pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="best of N runs")
+    args = parser.parse_args()
+    pages = build_pages(args.pages)
+    size = sum(len(d) for _, d in pages) / len(pages)
+    check_one(*pages[0])  # warm caches (label tables, compiled patterns)
+    parse_s = min(timed(parse_only, pages) for _ in range(args.repeat))
+    check_s = min(timed(check_one, pages) for _ in range(args.repeat))
+    result = {
+        "pages": len(pages),
+        "mean_page_kb": round(size / 1024, 1),
+        "parse_guides_per_s": round(len(pages) / parse_s, 1),
+        "check_guides_per_s": round(len(pages) / check_s, 1),
+        "check_over_parse": round(check_s / parse_s, 2),
+        "check_ms_per_guide": round(1000 * check_s / len(pages), 3),
+    }
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()
