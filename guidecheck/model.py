@@ -70,6 +70,28 @@ class Link:
 
 
 @dataclass
+class LinkResult:
+    """What checking one URL found (crawler work; rules K001-K004 read it).
+
+    status: ok | dead | soft_404 | not_a_file | unreadable | review | skipped
+    (`review` covers timeouts, 429, firewall answers and flapping 5xx: never a
+    deduction). `reason` is a short Chinese sentence; `http_status` the last
+    status seen; `attempts` how many requests were made."""
+
+    url: str
+    status: str
+    reason: str = ""
+    http_status: int | None = None
+    content_type: str = ""
+    final_url: str = ""
+    attempts: int = 0
+    size: int | None = None
+
+    def to_json(self) -> dict:
+        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+
+
+@dataclass
 class GuideRecord:
     """A service guide turned into canonical elements (spec/elements.md).
 
@@ -90,6 +112,8 @@ class GuideRecord:
     links: list[Link] = field(default_factory=list)
     present: set[str] = field(default_factory=set)
     family: str = "html"  # which extractor path produced it (html, audit_item, audit_item_lower, json_html)
+    # Filled by the crawler's link checks, keyed by URL; empty offline (K rules then stay silent).
+    link_results: dict[str, LinkResult] = field(default_factory=dict)
 
     def has(self, key: str) -> bool:
         """True when the element exists on the page (even if its value is empty)."""

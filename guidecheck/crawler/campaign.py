@@ -1,0 +1,191 @@
+"""A crawl campaign end to end: crawl (scrapy), check links (aiohttp), then
+check every item once more from its snapshots with the link results: the same
+step `replay` runs, so a replay gives the live findings.
+
+One process runs one crawl (Twisted's reactor cannot restart); a campaign
+killed at any moment is resumed by running it again."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from ..errors import CatalogError
+from ..model import Link
+from ..offline import CheckedGuide, offline_codes
+from . import profiles
+from .itemcheck import Fetched, check_item
+from .progress import Progress
+from .settings import scrapy_settings
+from .spider import Department, GuideSpider
+
+LINK_CODES = {"K001", "K002", "K003", "K004"}
+CHECKED_LINK_ROLES = {"form", "sample", "policy", "result_sample", "other"}
+FILE_ROLES = {"form", "sample"}
+
+
+@dataclass
+class CrawlOptions:
+    obey_robots: bool = True
+    concurrency: int = 16
+    per_host: int = 8
+    delay: float = 0.0
+    timeout: float = 20.0
+    link_timeout: float = 10.0
+    link_concurrency: int = 50
+    link_retries: int = 2
+    allow_private: bool = False
+    chromium: str | None = None
+    check_links: bool = True
+    extra_hosts: set[str] = field(default_factory=set)
+
+
+def snapshot_root(db_path: Path) -> Path:
+    return db_path.with_name(db_path.stem + "-snapshots")
+
+
+def open_stores(db_path: Path):
+    from ..snapshots import SnapshotStore
+    from ..store import Store
+
+    store = Store(db_path)
+    return store, SnapshotStore(snapshot_root(db_path), store)
+
+
+def campaign_departments(store, campaign_id: int) -> list[Department]:
+    out = []
+    for row in store.departments(campaign_id):
+        try:
+            profile = profiles.load(row["profile"] or "generic-html")
+        except CatalogError as exc:
+            raise CatalogError(f"部门“{row['name']}”：{exc}") from exc
+        out.append(Department(id=row["id"], name=row["name"], profile=profile, listing_url=row["listing_url"]))
+    return out
+
+
+def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) -> dict:
+    """Fetch and check every item of the campaign that has no result yet."""
+    from scrapy.crawler import CrawlerProcess
+
+    options = options or CrawlOptions()
+    store, snapshots = open_stores(db_path)
+    departments = campaign_departments(store, campaign_id)
+    hosts = {urlsplit(d.listing_url).netloc for d in departments} | set(options.extra_hosts)
+    render = any(d.profile.guide.render for d in departments)
+    settings = scrapy_settings(obey_robots=options.obey_robots, concurrency=options.concurrency,
+                               per_host=options.per_host, delay=options.delay, timeout=options.timeout,
+                               render=render, chromium=options.chromium)
+    settings["DOWNLOADER_MIDDLEWARES"] = {"guidecheck.crawler.middleware.SnapshotMiddleware": 950}
+    done = {row["id"] for row in store.items(campaign_id) if row["status"] in ("fetched", "checked")}
+    progress = Progress("抓取指南")
+    progress.count = 0
+    store.set_campaign_status(campaign_id, "crawling")
+    process = CrawlerProcess(settings, install_root_handler=False)
+    process.crawl(GuideSpider, campaign_id=campaign_id, store=store, snapshots=snapshots,
+                  departments=departments, allowed_hosts=hosts, codes=offline_codes(), progress=progress,
+                  skip_items=done)
+    process.start()
+    progress.close()
+    return {"items": len(store.items(campaign_id)), "resumed_items": len(done)}
+
+
+def guide_links(checked: list[tuple[dict, list]]) -> list[Link]:
+    out = []
+    for record_json, _ in checked:
+        out.extend(Link(**link) for link in record_json.get("links", []))
+    return out
+
+
+def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) -> int:
+    """Check every link the campaign's guides offer, once per URL; resumable."""
+    from .links import check_links_sync
+
+    options = options or CrawlOptions()
+    store, _ = open_stores(db_path)
+    known = store.link_results(campaign_id)
+    links = [Link(**link) for record in store.records(campaign_id) for link in record.get("links", [])]
+    todo = sorted({link.url for link in links if link.role in CHECKED_LINK_ROLES and link.url not in known
+                   and urlsplit(link.url).scheme in ("http", "https")})
+    expect_file = {link.url for link in links if link.role in FILE_ROLES}
+    if not todo:
+        return 0
+    store.set_campaign_status(campaign_id, "links")
+    progress = Progress("检查链接", total=len(todo))
+    batch = 200
+    for start in range(0, len(todo), batch):
+        chunk = todo[start:start + batch]
+        results = check_links_sync(chunk, concurrency=options.link_concurrency, per_host=options.per_host,
+                                   timeout=options.link_timeout, retries=options.link_retries,
+                                   allow_private=options.allow_private, expect_file=expect_file & set(chunk))
+        for result in results.values():
+            store.save_link_result(campaign_id, result)
+        progress.done(len(chunk))
+    progress.close()
+    return len(todo)
+
+
+def recheck(store, snapshots, campaign_id: int, *, save: bool) -> list[tuple[dict, CheckedGuide]]:
+    """Check every item again from its snapshots and the stored link results:
+    no network. With save=True the results replace the stored ones."""
+    link_results = store.link_results(campaign_id)
+    codes = offline_codes() | LINK_CODES
+    out = []
+    for item in store.items(campaign_id):
+        main, extras = item_fetches(store, snapshots, campaign_id, item)
+        if main is None:
+            continue
+        outcome = check_item(main, extras, link_results, codes)
+        if save:
+            store.save_item_results(campaign_id, item["id"], item.get("main_sha"),
+                                    [(g.record, g.findings) for g in outcome.guides],
+                                    status="checked", error=outcome.error or None)
+        out.extend((item, g) for g in outcome.guides)
+    return out
+
+
+def item_fetches(store, snapshots, campaign_id: int, item: dict) -> tuple[Fetched | None, list[Fetched]]:
+    """The guide response and extra pages the crawl kept for one item."""
+    main = None
+    extras = []
+    for fetch in store.item_fetches(campaign_id, item["id"]):
+        if fetch["kind"] not in ("guide", "extra"):
+            continue
+        if fetch["sha256"]:
+            meta = snapshots.meta(fetch["sha256"])
+            status = int(meta.get("status") or 0)
+            if 300 <= status < 400:
+                continue  # a hop of a redirect chain; its end is kept as its own fetch
+            fetched = Fetched(url=meta.get("final_url") or fetch["url"], body=snapshots.get(fetch["sha256"]),
+                              status=status, role=fetch["kind"])
+        else:
+            fetched = Fetched(url=fetch["url"], error=fetch["error"] or "未取得页面", role=fetch["kind"])
+        if fetch["kind"] == "guide":
+            main = fetched
+            item["main_sha"] = fetch["sha256"]
+        else:
+            extras.append(fetched)
+    return main, extras
+
+
+def finish(db_path: Path, campaign_id: int) -> int:
+    store, snapshots = open_stores(db_path)
+    results = recheck(store, snapshots, campaign_id, save=True)
+    store.set_campaign_status(campaign_id, "done")
+    return len(results)
+
+
+def replay(db_path: Path, campaign_id: int) -> list[dict]:
+    """The campaign's findings recomputed from its snapshots, with no network."""
+    store, snapshots = open_stores(db_path)
+    return [dict(item_key=item["item_key"], **guide.to_json()) for item, guide in
+            recheck(store, snapshots, campaign_id, save=False)]
+
+
+def stored_results(db_path: Path, campaign_id: int) -> list[dict]:
+    store, _ = open_stores(db_path)
+    return store.results(campaign_id)
+
+
+def dumps(rows: list[dict]) -> str:
+    return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)

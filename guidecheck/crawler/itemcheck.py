@@ -1,0 +1,94 @@
+"""From fetched bytes to checked guides: the one function the live crawl and
+`replay` both call, so a replay gives the same findings by construction.
+
+A fetch that failed becomes an E010 finding: `fail` only when the guide is
+confirmed missing (404/410, or a page that is no guide at all); `needs_review`
+when the tool could not tell (timeout, 403 from a firewall, 429, 5xx, a page
+whose values arrive by script)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..checks import CheckContext, run_checks
+from ..catalog import rules
+from ..errors import InputError, ScriptShellError
+from ..extract import extract
+from ..model import Finding, GuideRecord, LinkResult
+from ..offline import CheckedGuide, offline_codes
+
+CONFIRMED_MISSING = {404, 410}
+
+
+@dataclass
+class Fetched:
+    """One response as the crawler kept it (or an error where there was none)."""
+
+    url: str
+    body: bytes = b""
+    status: int | None = None
+    error: str = ""  # a Chinese reason when no usable response came back
+    role: str = "guide"  # guide | extra
+
+
+@dataclass
+class ItemOutcome:
+    guides: list[CheckedGuide] = field(default_factory=list)
+    error: str = ""
+
+
+def _missing(url: str, reason: str, confirmed: bool) -> ItemOutcome:
+    record = GuideRecord(source=url, url=url)
+    f = Finding(rule="E010", element=None, outcome="fail" if confirmed else "needs_review",
+                message=f"{rules()['E010'].title}：{reason}", evidence=url)
+    return ItemOutcome([CheckedGuide(record, [f])], error=reason)
+
+
+def _merge(main: GuideRecord, extra: GuideRecord) -> None:
+    """Fill what the main page lacks from a page that holds part of the guide."""
+    for key, value in extra.elements.items():
+        if key != "name" and key not in main.elements:
+            main.elements[key] = value
+    if not main.faq and extra.faq:
+        main.faq = extra.faq
+    if not main.materials and extra.materials:
+        main.materials = extra.materials
+    if not main.process_steps and extra.process_steps:
+        main.process_steps = extra.process_steps
+    main.present |= extra.present
+    known = {link.url for link in main.links}
+    main.links.extend(link for link in extra.links if link.url not in known)
+
+
+def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str, LinkResult] | None = None,
+               codes: set[str] | None = None, context: CheckContext | None = None) -> ItemOutcome:
+    """Check one item from its guide response, extra pages and link results."""
+    if main.error or main.status is None:
+        return _missing(main.url, main.error or "未取得页面", confirmed=False)
+    if main.status in CONFIRMED_MISSING:
+        return _missing(main.url, f"指南页面返回 HTTP {main.status}", confirmed=True)
+    if main.status >= 400:
+        return _missing(main.url, f"指南页面返回 HTTP {main.status}，可能是临时故障或访问被拦截", confirmed=False)
+    try:
+        records = extract(main.body, main.url, main.url)
+    except ScriptShellError as exc:
+        return _missing(main.url, exc.reason, confirmed=False)
+    except InputError as exc:
+        return _missing(main.url, exc.reason, confirmed=True)
+    for extra in extras:
+        if extra.error or not extra.body or (extra.status or 0) >= 400:
+            continue
+        try:
+            extra_records = extract(extra.body, extra.url, extra.url)
+        except InputError:
+            continue
+        for record in records:
+            for other in extra_records:
+                _merge(record, other)
+    codes = offline_codes() | {"K001", "K002", "K003", "K004"} if codes is None else codes
+    guides = []
+    for record in records:
+        if link_results:
+            record.link_results = {link.url: link_results[link.url] for link in record.links
+                                   if link.url in link_results}
+        guides.append(CheckedGuide(record, run_checks(record, codes, context)))
+    return ItemOutcome(guides)

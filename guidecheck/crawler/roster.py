@@ -1,0 +1,93 @@
+"""Rosters: which departments a campaign covers (YAML or CSV).
+
+Columns / keys: department, region, profile, listing, homepage, level (city|county).
+A roster with an unknown profile, a duplicate department or a missing listing
+is refused before anything runs, naming the file, the line and the reason."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..errors import CatalogError
+from . import profiles
+
+
+@dataclass
+class RosterEntry:
+    department: str
+    listing: str
+    profile: str = "generic-html"
+    region: str = ""
+    homepage: str = ""
+    level: str = "city"
+    line: int | None = None
+
+
+@dataclass
+class Roster:
+    path: Path
+    entries: list[RosterEntry]
+    name: str = ""
+    allow_private: bool = False
+    hosts: set[str] = field(default_factory=set)
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def _rows(path: Path) -> tuple[dict, list[dict]]:
+    text = path.read_text(encoding="utf-8-sig")
+    if path.suffix.lower() == ".csv":
+        reader = csv.DictReader(text.splitlines())
+        return {}, [dict(row, __line__=reader.line_num) for row in reader]
+    data = yaml.load(text, Loader=_LineLoader)
+    if isinstance(data, list):
+        return {}, data
+    if not isinstance(data, dict) or not isinstance(data.get("departments"), list):
+        raise CatalogError(f"{path}: 名单应为部门列表，或含 departments 列表的映射")
+    return data, data["departments"]
+
+
+def load(path: str | Path) -> Roster:
+    path = Path(path)
+    try:
+        head, rows = _rows(path)
+    except OSError as exc:
+        raise CatalogError(f"{path}: 无法读取（{exc.strerror or exc}）") from exc
+    except yaml.YAMLError as exc:
+        raise CatalogError(f"{path}: YAML 格式错误（{exc}）") from exc
+    entries, seen = [], {}
+    for row in rows:
+        line = row.get("__line__")
+        where = f"{path}:{line}" if line else str(path)
+        name = str(row.get("department") or "").strip()
+        if not name:
+            raise CatalogError(f"{where}: 缺少部门名称（department）")
+        if name in seen:
+            raise CatalogError(f"{where}: 部门“{name}”重复（第一次出现在第{seen[name]}行）")
+        seen[name] = line
+        listing = str(row.get("listing") or "").strip()
+        if not listing.startswith(("http://", "https://")):
+            raise CatalogError(f"{where}: 部门“{name}”缺少有效的列表地址（listing）")
+        profile = str(row.get("profile") or "generic-html").strip()
+        try:
+            profiles.load(profile)
+        except CatalogError as exc:
+            raise CatalogError(f"{where}: {exc}") from exc
+        level = str(row.get("level") or "city").strip()
+        if level not in ("city", "county"):
+            raise CatalogError(f"{where}: level 应为 city 或 county，实际是 {level}")
+        entries.append(RosterEntry(department=name, listing=listing, profile=profile,
+                                   region=str(row.get("region") or ""), homepage=str(row.get("homepage") or ""),
+                                   level=level, line=line))
+    if not entries:
+        raise CatalogError(f"{path}: 名单中没有部门")
+    return Roster(path=path, entries=entries, name=str(head.get("campaign") or path.stem),
+                  allow_private=bool(head.get("allow_private", False)), hosts=set(head.get("hosts") or []))

@@ -1,0 +1,279 @@
+"""The guide spider: lists each department's items through its portal profile,
+fetches every guide (server HTML, an AUDIT_ITEM JSON endpoint, or a page
+rendered in Chromium) with the extra pages that hold part of it, and checks it.
+
+Every response passes SnapshotMiddleware, so it is kept as evidence and a
+resumed crawl is served from what it already has."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
+
+import scrapy
+from twisted.internet.error import (
+    ConnectionLost,
+    ConnectionRefusedError,
+    DNSLookupError,
+    TCPTimedOutError,
+    TimeoutError,
+)
+from w3lib.url import add_or_replace_parameter
+
+from .itemcheck import Fetched, check_item
+from .profiles import Profile
+
+NEXT_PAGE_TEXTS = ("下一页", "下页", "后页", "›", "»", ">")
+GUIDE_HREF_HINTS = ("guide", "bszn", "task", "matter", "detail", "item", "shixiang", "fwsx")
+
+PRIORITY = {"listing": 0, "guide": 10, "extra": 20}
+
+
+@dataclass
+class Department:
+    id: int
+    name: str
+    profile: Profile
+    listing_url: str
+
+
+@dataclass
+class PendingItem:
+    department: Department
+    item_id: int
+    item_key: str
+    main: Fetched | None = None
+    sha: str | None = None
+    extras: list[Fetched] = field(default_factory=list)
+    extra_queue: list[str] = field(default_factory=list)
+
+
+def failure_reason(failure) -> str:
+    """A short Chinese reason for a request that got no usable response."""
+    if failure.check(TimeoutError, TCPTimedOutError):
+        return "请求超时"
+    if failure.check(DNSLookupError):
+        return "域名解析失败"
+    if failure.check(ConnectionRefusedError):
+        return "连接被拒绝"
+    if failure.check(ConnectionLost):
+        return "连接被重置或中断"
+    text = str(failure.value)
+    if "maxsize" in text.lower() or "Cancelling download" in text or "larger than" in text:
+        return "响应过大或不结束（超过大小上限被截断）"
+    if "robots" in text.lower():
+        return "robots.txt 禁止抓取"
+    if "redirect" in text.lower():
+        return "重定向过多（可能是重定向循环）"
+    name = type(failure.value).__name__
+    return f"请求失败（{name}）"
+
+
+class GuideSpider(scrapy.Spider):
+    name = "guidecheck"
+
+    def __init__(self, *, campaign_id: int, store, snapshots, departments: list[Department],
+                 allowed_hosts: set[str], codes=None, context=None, progress=None, offline: bool = False,
+                 skip_items: set[int] = frozenset(), **kwargs):
+        super().__init__(**kwargs)
+        self.campaign_id = campaign_id
+        self.store = store
+        self.snapshots = snapshots
+        self.departments = departments
+        self.allowed_hosts = allowed_hosts
+        self.allowed_domains = sorted({h.split(":")[0] for h in allowed_hosts})
+        self.codes = codes
+        self.context = context
+        self.progress = progress
+        self.offline = offline
+        self.skip_items = set(skip_items)
+        self.seen_listing: dict[int, set[str]] = {}
+        self.notes: list[str] = []
+
+    # --- used by SnapshotMiddleware
+    def known_fetches(self) -> dict[tuple[str, str], str]:
+        return self.store.fetch_map(self.campaign_id)
+
+    def note(self, message: str) -> None:
+        """Something the campaign should report (a loop, a broken listing); never fatal."""
+        self.notes.append(message)
+        self.store.add_note(self.campaign_id, message)
+
+    def in_scope(self, url: str) -> bool:
+        return urlsplit(url).netloc in self.allowed_hosts
+
+    # --- listings
+    async def start(self):
+        for dept in self.departments:
+            self.seen_listing[dept.id] = set()
+            yield self.listing_request(dept, dept.listing_url, 1)
+
+    def listing_request(self, dept: Department, url: str, page: int) -> scrapy.Request:
+        if dept.profile.listing.kind == "json":
+            listing = dept.profile.listing
+            url = add_or_replace_parameter(url, listing.page_param, str(page))
+            if listing.page_size_param:
+                url = add_or_replace_parameter(url, listing.page_size_param, str(listing.page_size))
+        self.seen_listing[dept.id].add(url)
+        return scrapy.Request(url, callback=self.parse_listing, errback=self.listing_failed, dont_filter=True,
+                              priority=PRIORITY["listing"], meta={"kind": "listing", "dept": dept, "page": page})
+
+    def listing_failed(self, failure):
+        self.note(f"列表页 {failure.request.url} 无法获取：{failure_reason(failure)}")
+
+    def parse_listing(self, response):
+        dept: Department = response.meta["dept"]
+        page: int = response.meta["page"]
+        if response.status >= 400:
+            self.note(f"列表页 {response.url} 返回 HTTP {response.status}")
+            return
+        if dept.profile.listing.kind == "json":
+            entries, has_next = self._json_entries(response, dept, page)
+            next_url = dept.listing_url if has_next else None
+        else:
+            entries, next_url = self._html_entries(response, dept)
+        for key, name, url in entries:
+            yield from self._item(dept, key, name, url)
+        if not next_url:
+            return
+        if page >= dept.profile.listing.max_pages:
+            self.note(f"{dept.name} 的列表超过 {dept.profile.listing.max_pages} 页，已停止翻页")
+            return
+        if dept.profile.listing.kind == "json":
+            yield self.listing_request(dept, next_url, page + 1)
+        elif next_url in self.seen_listing[dept.id]:
+            self.note(f"{dept.name} 的列表翻页回到已访问的页面（{next_url}），已停止翻页")
+        else:
+            yield self.listing_request(dept, next_url, page + 1)
+
+    def _html_entries(self, response, dept: Department):
+        listing = dept.profile.listing
+        if not hasattr(response, "css"):
+            self.note(f"列表页 {response.url} 不是 HTML")
+            return [], None
+        anchors = response.css(listing.item_links) if listing.item_links else [
+            a for a in response.css("a[href]")
+            if any(h in (a.attrib.get("href") or "").lower() for h in GUIDE_HREF_HINTS)]
+        entries = []
+        for a in anchors:
+            href = a.attrib.get("href")
+            if not href or href.startswith(("javascript:", "#")):
+                continue
+            url = response.urljoin(href)
+            name = " ".join(t.strip() for t in a.css("::text").getall() if t.strip())
+            entries.append((url, name, url))
+        next_url = None
+        if listing.next_page:
+            href = response.css(listing.next_page).attrib.get("href")
+            next_url = response.urljoin(href) if href else None
+        else:
+            for a in response.css("a[href]"):
+                text = "".join(a.css("::text").getall()).strip()
+                if text in NEXT_PAGE_TEXTS:
+                    next_url = response.urljoin(a.attrib["href"])
+                    break
+        return entries, next_url
+
+    def _json_entries(self, response, dept: Department, page: int):
+        listing = dept.profile.listing
+        try:
+            data = json.loads(response.body)
+        except ValueError as exc:
+            self.note(f"列表接口 {response.url} 返回的不是合法 JSON（{exc}）")
+            return [], False
+        rows = data
+        for part in listing.items_path.split(".") if listing.items_path else []:
+            rows = rows.get(part) if isinstance(rows, dict) else None
+        if not isinstance(rows, list):
+            self.note(f"列表接口 {response.url} 中没有 {listing.items_path} 列表")
+            return [], False
+        entries = []
+        for row in rows:
+            if not isinstance(row, dict) or not row.get(listing.item_key_field):
+                continue
+            url = urljoin(response.url, str(row.get(listing.item_url_field) or ""))
+            entries.append((str(row[listing.item_key_field]), str(row.get(listing.item_name_field) or ""), url))
+        total = data.get(listing.total_field) if listing.total_field and isinstance(data, dict) else None
+        if isinstance(total, int):
+            has_next = page * listing.page_size < total
+        else:
+            has_next = len(rows) >= listing.page_size
+        return entries, has_next and bool(entries)
+
+    # --- guides
+    def _item(self, dept: Department, key: str, name: str, url: str):
+        item_id = self.store.upsert_item(self.campaign_id, dept.id, key, name, url)
+        if item_id in self.skip_items:
+            return
+        self.skip_items.add(item_id)  # one request per item per run, however often it is listed
+        if self.progress:
+            self.progress.found()
+        guide = dept.profile.guide
+        target = url
+        if guide.kind == "json_api":
+            parts = urlsplit(url)
+            target = guide.api_url.format(origin=f"{parts.scheme}://{parts.netloc}", item_key=key, guide_url=url)
+        state = PendingItem(dept, item_id, key)
+        if not self.in_scope(target):
+            self._fail(state, target, "指南链接指向本次抓取范围以外的主机，未抓取")
+            return
+        meta = {"kind": "guide", "item_id": item_id, "state": state}
+        if guide.render:
+            meta["playwright"] = True
+            if guide.ready_selector:
+                from scrapy_playwright.page import PageMethod
+
+                meta["playwright_page_methods"] = [PageMethod("wait_for_selector", guide.ready_selector)]
+        yield scrapy.Request(target, callback=self.parse_guide, errback=self.guide_failed, dont_filter=True,
+                             priority=PRIORITY["guide"], meta=meta)
+
+    def guide_failed(self, failure):
+        state: PendingItem = failure.request.meta["state"]
+        self._fail(state, failure.request.url, failure_reason(failure))
+
+    def _fail(self, state: PendingItem, url: str, reason: str) -> None:
+        """No usable response: kept as a fetch with its reason, so replay sees it too."""
+        self.store.record_fetch(self.campaign_id, url, None, "guide", item_id=state.item_id, error=reason)
+        self._finish(state, Fetched(url=url, error=reason))
+
+    def parse_guide(self, response):
+        state: PendingItem = response.meta["state"]
+        state.main = Fetched(url=response.url, body=response.body, status=response.status)
+        state.sha = response.meta.get("snapshot_sha")
+        texts = state.department.profile.guide.extra_links
+        if texts and hasattr(response, "css") and response.status < 400:
+            for a in response.css("a[href]"):
+                text = "".join(a.css("::text").getall()).strip()
+                href = a.attrib["href"]
+                if text in texts and not href.startswith(("javascript:", "#")):
+                    url = response.urljoin(href)
+                    if self.in_scope(url) and url != response.url and url not in state.extra_queue:
+                        state.extra_queue.append(url)
+        yield from self._next_extra_or_finish(state)
+
+    def _next_extra_or_finish(self, state: PendingItem):
+        if state.extra_queue:
+            url = state.extra_queue.pop(0)
+            yield scrapy.Request(url, callback=self.parse_extra, errback=self.extra_failed, dont_filter=True,
+                                 priority=PRIORITY["extra"],
+                                 meta={"kind": "extra", "item_id": state.item_id, "state": state})
+        else:
+            self._finish(state, state.main)
+
+    def parse_extra(self, response):
+        state: PendingItem = response.meta["state"]
+        state.extras.append(Fetched(url=response.url, body=response.body, status=response.status, role="extra"))
+        yield from self._next_extra_or_finish(state)
+
+    def extra_failed(self, failure):
+        state: PendingItem = failure.request.meta["state"]
+        self.note(f"{failure.request.url}（指南附属页面）无法获取：{failure_reason(failure)}")
+        yield from self._next_extra_or_finish(state)
+
+    def _finish(self, state: PendingItem, main: Fetched) -> None:
+        outcome = check_item(main, state.extras, None, self.codes, self.context)
+        self.store.save_item_results(self.campaign_id, state.item_id, state.sha,
+                                     [(g.record, g.findings) for g in outcome.guides],
+                                     status="fetched" if not outcome.error else "error", error=outcome.error or None)
+        if self.progress:
+            self.progress.done()

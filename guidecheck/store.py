@@ -1,0 +1,313 @@
+"""The campaign store: one SQLite file per run, written through sqlite-utils.
+
+Tables: campaigns, departments, items, snapshots, fetches, records, findings,
+link_results (see MIGRATIONS). The schema grows by migrations: `_migrations`
+holds the versions applied, each migration runs in its own transaction, and
+opening a file written by an older version upgrades it in place.
+
+Durability: WAL mode; `save_item_results` writes an item's records, findings and
+status in ONE transaction, so a crash between items never leaves half an item
+and a re-run replaces instead of duplicating.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from .model import Finding, GuideRecord, LinkResult
+
+ITEM_STATUSES = ("pending", "fetched", "checked", "error")
+FETCH_KINDS = ("listing", "guide", "extra", "link")
+
+
+def now_iso(ts: float | None = None) -> str:
+    when = datetime.fromtimestamp(ts, timezone.utc) if ts is not None else datetime.now(timezone.utc)
+    return when.isoformat(timespec="seconds")
+
+
+# ---------------------------------------------------------------- migrations
+# Append only: never edit a migration that has shipped; add the next one.
+
+def _m001_initial(db: Database) -> None:
+    db["campaigns"].create({"id": int, "name": str, "scheme": str, "created_at": str, "status": str,
+                            "settings_json": str, "seed": int}, pk="id", not_null={"name"},
+                           defaults={"status": "new", "settings_json": "{}", "seed": 0})
+    db["departments"].create({"id": int, "campaign_id": int, "name": str, "region": str, "profile": str,
+                              "listing_url": str, "homepage": str}, pk="id",
+                             foreign_keys=[("campaign_id", "campaigns", "id")], not_null={"campaign_id", "name"})
+    db["departments"].create_index(["campaign_id", "name"], unique=True)
+    db["items"].create({"id": int, "campaign_id": int, "department_id": int, "item_key": str, "name": str,
+                        "guide_url": str, "status": str, "error": str, "updated_at": str}, pk="id",
+                       foreign_keys=[("campaign_id", "campaigns", "id"), ("department_id", "departments", "id")],
+                       not_null={"campaign_id", "item_key", "status"}, defaults={"status": "pending"})
+    db["items"].create_index(["campaign_id", "item_key"], unique=True)
+    db["snapshots"].create({"sha256": str, "url": str, "final_url": str, "status": int, "headers_json": str,
+                            "fetched_at": str, "fetcher": str, "size": int, "blob_path": str}, pk="sha256")
+    db["fetches"].create({"campaign_id": int, "url": str, "sha256": str, "item_id": int, "kind": str,
+                          "fetched_at": str, "error": str},
+                         foreign_keys=[("campaign_id", "campaigns", "id")], not_null={"campaign_id", "url", "kind"})
+    db["fetches"].create_index(["campaign_id", "url", "kind"], unique=True)
+    db["records"].create({"id": int, "campaign_id": int, "item_id": int, "snapshot_sha": str, "record_json": str},
+                         pk="id", foreign_keys=[("campaign_id", "campaigns", "id"), ("item_id", "items", "id")])
+    db["findings"].create({"id": int, "campaign_id": int, "item_id": int, "record_id": int, "rule": str,
+                           "element": str, "material": int, "outcome": str, "message": str, "evidence": str},
+                          pk="id", foreign_keys=[("campaign_id", "campaigns", "id"), ("item_id", "items", "id"),
+                                                 ("record_id", "records", "id")])
+    db["link_results"].create({"campaign_id": int, "url": str, "status": str, "reason": str, "http_status": int,
+                               "content_type": str, "final_url": str, "attempts": int, "size": int,
+                               "checked_at": str},
+                              foreign_keys=[("campaign_id", "campaigns", "id")], not_null={"campaign_id", "url"})
+    db["link_results"].create_index(["campaign_id", "url"], unique=True)
+
+
+def _m002_lookup_indexes(db: Database) -> None:
+    # The per-item replace in save_item_results and the report queries filter on these.
+    db["items"].create_index(["campaign_id", "status"], if_not_exists=True)
+    db["records"].create_index(["item_id"], if_not_exists=True)
+    db["findings"].create_index(["item_id"], if_not_exists=True)
+    db["findings"].create_index(["campaign_id", "rule"], if_not_exists=True)
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def migrate(db: Database, upto: int | None = None) -> list[int]:
+    """Apply the migrations not yet recorded in `_migrations` (up to version
+    `upto`, for tests); returns the versions applied."""
+    if "_migrations" not in db.table_names():
+        db["_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version", if_not_exists=True)
+    done = {row["version"] for row in db["_migrations"].rows}
+    applied = []
+    for version, step in enumerate(MIGRATIONS[:upto], start=1):
+        if version in done:
+            continue
+        with db.atomic():
+            step(db)
+            db["_migrations"].insert({"version": version, "name": step.__name__.lstrip("_"),
+                                      "applied_at": now_iso()})
+        applied.append(version)
+    return applied
+
+
+# ---------------------------------------------------------------- the store
+
+class Store:
+    """A campaign database. `Store(path)` opens (creating or upgrading) the file."""
+
+    def __init__(self, path: str | Path, *, upto: int | None = None):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db = Database(self.path)
+        self.db.execute("PRAGMA busy_timeout = 10000")
+        self.db.enable_wal()
+        self.db.execute("PRAGMA foreign_keys = ON")
+        migrate(self.db, upto)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def schema_version(self) -> int:
+        return max((r["version"] for r in self.db["_migrations"].rows), default=0)
+
+    # campaigns
+    def create_campaign(self, name: str, scheme: str | None = None, settings: dict | None = None,
+                        seed: int = 0) -> int:
+        table = self.db["campaigns"].insert({"name": name, "scheme": scheme, "created_at": now_iso(),
+                                             "status": "new", "seed": seed,
+                                             "settings_json": json.dumps(settings or {}, ensure_ascii=False)})
+        return table.last_pk
+
+    def campaign(self, campaign_id: int) -> dict:
+        row = self.db["campaigns"].get(campaign_id)
+        row["settings"] = json.loads(row.get("settings_json") or "{}")
+        return row
+
+    def campaigns(self) -> list[dict]:
+        return [self.campaign(r["id"]) for r in self.db["campaigns"].rows_where(order_by="id")]
+
+    def set_campaign_status(self, campaign_id: int, status: str) -> None:
+        self.db["campaigns"].update(campaign_id, {"status": status})
+
+    # departments and items
+    def add_department(self, campaign_id: int, name: str, *, region: str = "", profile: str = "",
+                       listing_url: str = "", homepage: str = "") -> int:
+        """Idempotent by (campaign_id, name); a later call fills fields left empty."""
+        self.db.execute(
+            "INSERT INTO departments (campaign_id, name, region, profile, listing_url, homepage) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(campaign_id, name) DO UPDATE SET "
+            "region = coalesce(nullif(excluded.region, ''), region), "
+            "profile = coalesce(nullif(excluded.profile, ''), profile), "
+            "listing_url = coalesce(nullif(excluded.listing_url, ''), listing_url), "
+            "homepage = coalesce(nullif(excluded.homepage, ''), homepage)",
+            [campaign_id, name, region, profile, listing_url, homepage])
+        return self.db.execute("SELECT id FROM departments WHERE campaign_id = ? AND name = ?",
+                               [campaign_id, name]).fetchone()[0]
+
+    def departments(self, campaign_id: int) -> list[dict]:
+        return list(self.db["departments"].rows_where("campaign_id = ?", [campaign_id], order_by="id"))
+
+    _UPSERT_ITEM = (
+        "INSERT INTO items (campaign_id, department_id, item_key, name, guide_url, status, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, 'pending', ?) ON CONFLICT(campaign_id, item_key) DO UPDATE SET "
+        "department_id = coalesce(excluded.department_id, department_id), "
+        "name = coalesce(excluded.name, name), guide_url = coalesce(excluded.guide_url, guide_url)")
+
+    def upsert_item(self, campaign_id: int, department_id: int | None, item_key: str, name: str | None,
+                    guide_url: str | None) -> int:
+        """Insert or update an item by (campaign_id, item_key); the status is never reset."""
+        return self.upsert_items(campaign_id, [(department_id, item_key, name, guide_url)])[item_key]
+
+    def upsert_items(self, campaign_id: int, rows: Iterable[tuple[int | None, str, str | None, str | None]]
+                     ) -> dict[str, int]:
+        """Batch form of upsert_item: rows of (department_id, item_key, name, guide_url),
+        one transaction; returns item_key -> id."""
+        stamp = now_iso()
+        params = [(campaign_id, dep, key, name, url, stamp) for dep, key, name, url in rows]
+        with self.db.atomic():
+            self.db.conn.executemany(self._UPSERT_ITEM, params)
+            keys = [p[2] for p in params]
+            out: dict[str, int] = {}
+            for start in range(0, len(keys), 500):
+                chunk = keys[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for item_id, key in self.db.execute(
+                        f"SELECT id, item_key FROM items WHERE campaign_id = ? AND item_key IN ({marks})",
+                        [campaign_id, *chunk]):
+                    out[key] = item_id
+        return out
+
+    def items(self, campaign_id: int, status: str | None = None) -> list[dict]:
+        where, args = "campaign_id = ?", [campaign_id]
+        if status is not None:
+            where, args = where + " AND status = ?", args + [status]
+        return list(self.db["items"].rows_where(where, args, order_by="id"))
+
+    def set_item_status(self, item_id: int, status: str, error: str | None = None) -> None:
+        if status not in ITEM_STATUSES:
+            raise ValueError(f"unknown item status {status!r}")
+        self.db["items"].update(item_id, {"status": status, "error": error, "updated_at": now_iso()})
+
+    # snapshots and fetches
+    def add_snapshot(self, meta: dict) -> None:
+        """Record a snapshot's metadata; a sha already present is left as it is."""
+        row = dict(meta)
+        if "headers" in row:
+            row["headers_json"] = json.dumps(row.pop("headers"), ensure_ascii=False)
+        if isinstance(row.get("fetched_at"), (int, float)):
+            row["fetched_at"] = now_iso(row["fetched_at"])
+        self.db["snapshots"].insert(row, ignore=True)
+
+    def snapshot(self, sha: str) -> dict | None:
+        rows = list(self.db["snapshots"].rows_where("sha256 = ?", [sha]))
+        if not rows:
+            return None
+        row = rows[0]
+        row["headers"] = json.loads(row.get("headers_json") or "{}")
+        return row
+
+    def record_fetch(self, campaign_id: int, url: str, sha: str | None, kind: str, item_id: int | None = None,
+                     error: str | None = None) -> None:
+        """Note that `url` was fetched as `kind` (one row per campaign, url, kind; a
+        re-fetch replaces it). A guide fetched for an item moves it from pending to
+        fetched (or to error)."""
+        if kind not in FETCH_KINDS:
+            raise ValueError(f"unknown fetch kind {kind!r}")
+        stamp = now_iso()
+        with self.db.atomic():
+            self.db.execute(
+                "INSERT INTO fetches (campaign_id, url, sha256, item_id, kind, fetched_at, error) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(campaign_id, url, kind) DO UPDATE SET "
+                "sha256 = excluded.sha256, item_id = coalesce(excluded.item_id, item_id), "
+                "fetched_at = excluded.fetched_at, error = excluded.error",
+                [campaign_id, url, sha, item_id, kind, stamp, error])
+            if kind == "guide" and item_id is not None:
+                new = "error" if error else "fetched"
+                self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? "
+                                "WHERE id = ? AND status IN ('pending', 'error', 'fetched')",
+                                [new, error, stamp, item_id])
+
+    def fetched_urls(self, campaign_id: int, kind: str | None = None) -> set[str]:
+        """URLs fetched without error (for resuming a crawl)."""
+        sql, args = "SELECT url FROM fetches WHERE campaign_id = ? AND error IS NULL", [campaign_id]
+        if kind is not None:
+            sql, args = sql + " AND kind = ?", args + [kind]
+        return {row[0] for row in self.db.execute(sql, args)}
+
+    # results
+    def save_item_results(self, campaign_id: int, item_id: int, snapshot_sha: str | None,
+                          checked: list[tuple[GuideRecord, list[Finding]]], status: str = "checked",
+                          error: str | None = None) -> None:
+        """Replace the item's records and findings with `checked` and set its status,
+        all in one transaction."""
+        if status not in ITEM_STATUSES:
+            raise ValueError(f"unknown item status {status!r}")
+        with self.db.atomic():
+            self.db.execute("DELETE FROM findings WHERE item_id = ?", [item_id])
+            self.db.execute("DELETE FROM records WHERE item_id = ?", [item_id])
+            rows = []
+            for record, findings in checked:
+                data = {**record.to_json(), "url": record.url, "family": record.family}
+                record_id = self.db["records"].insert({
+                    "campaign_id": campaign_id, "item_id": item_id, "snapshot_sha": snapshot_sha,
+                    "record_json": json.dumps(data, ensure_ascii=False)}).last_pk
+                rows.extend({"campaign_id": campaign_id, "item_id": item_id, "record_id": record_id,
+                             "rule": f.rule, "element": f.element, "material": f.material, "outcome": f.outcome,
+                             "message": f.message, "evidence": f.evidence} for f in findings)
+            if rows:
+                self.db["findings"].insert_all(rows, batch_size=500)
+            self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+                            [status, error, now_iso(), item_id])
+
+    def records(self, campaign_id: int, item_id: int | None = None) -> list[dict]:
+        where, args = "campaign_id = ?", [campaign_id]
+        if item_id is not None:
+            where, args = where + " AND item_id = ?", args + [item_id]
+        out = []
+        for row in self.db["records"].rows_where(where, args, order_by="id"):
+            row["record"] = json.loads(row["record_json"])
+            out.append(row)
+        return out
+
+    def findings(self, campaign_id: int) -> list[dict]:
+        """Findings with their item's key and name, in item order."""
+        return list(self.db.query(
+            "SELECT f.*, i.item_key, i.name AS item_name FROM findings f LEFT JOIN items i ON i.id = f.item_id "
+            "WHERE f.campaign_id = ? ORDER BY f.item_id, f.id", [campaign_id]))
+
+    # link results
+    def save_link_result(self, campaign_id: int, result: LinkResult) -> None:
+        self.save_link_results(campaign_id, [result])
+
+    def save_link_results(self, campaign_id: int, results: Iterable[LinkResult]) -> None:
+        """Upsert link results by (campaign_id, url), batched in one transaction."""
+        stamp = now_iso()
+        params = [(campaign_id, r.url, r.status, r.reason, r.http_status, r.content_type, r.final_url,
+                   r.attempts, r.size, stamp) for r in results]
+        with self.db.atomic():
+            self.db.conn.executemany(
+                "INSERT INTO link_results (campaign_id, url, status, reason, http_status, content_type, "
+                "final_url, attempts, size, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(campaign_id, url) DO UPDATE SET status = excluded.status, reason = excluded.reason, "
+                "http_status = excluded.http_status, content_type = excluded.content_type, "
+                "final_url = excluded.final_url, attempts = excluded.attempts, size = excluded.size, "
+                "checked_at = excluded.checked_at", params)
+
+    def link_results(self, campaign_id: int) -> dict[str, LinkResult]:
+        out = {}
+        for row in self.db["link_results"].rows_where("campaign_id = ?", [campaign_id]):
+            out[row["url"]] = LinkResult(
+                url=row["url"], status=row["status"], reason=row["reason"] or "", http_status=row["http_status"],
+                content_type=row["content_type"] or "", final_url=row["final_url"] or "",
+                attempts=row["attempts"] or 0, size=row["size"])
+        return out
