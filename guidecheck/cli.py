@@ -112,7 +112,7 @@ def rules_cmd(code):
     click.echo(f"依据条款：{'；'.join(meta.clauses)}")
     click.echo(f"严重程度：{meta.severity}    状态：{meta.status}    需要：{ {'offline': '离线即可', 'network': '联网检查链接', 'browser': '浏览器'}.get(meta.needs, meta.needs)}")
     click.echo(f"整改建议：{meta.fix}")
-    cases = load_cases(code) if meta.needs == "offline" else []
+    cases = load_cases(code)
     failing = next((c for c in cases if c.expect), None)
     passing = next((c for c in cases if not c.expect), None)
     for label, case in (("不通过示例", failing), ("通过示例", passing)):
@@ -120,14 +120,77 @@ def rules_cmd(code):
             click.echo(f"{label}（{case.id}）：{case.describe()}")
 
 
+def _crawl_options(fn):
+    """Options shared by the commands that crawl."""
+    options = [
+        click.option("--chromium", envvar="GUIDECHECK_CHROMIUM", help="Chromium 可执行文件路径（默认 /usr/bin/chromium，"
+                     "没有时用 Playwright 自带的浏览器）。"),
+        click.option("--ignore-robots", is_flag=True, help="不遵守 robots.txt（仅限获得授权的检查）。"),
+        click.option("--concurrency", type=int, default=16, show_default=True, help="同时进行的请求数。"),
+        click.option("--per-host", type=int, default=8, show_default=True, help="每个主机同时进行的请求数。"),
+        click.option("--delay", type=float, default=0.0, show_default=True, help="同一主机两次请求之间的间隔（秒）。"),
+        click.option("--timeout", type=float, default=20.0, show_default=True, help="单个请求的超时（秒）。"),
+        click.option("--no-links", is_flag=True, help="不检查下载和政策文件链接。"),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+def _options_from(kw, allow_private: bool, hosts=()):
+    from .crawler.campaign import CrawlOptions
+
+    return CrawlOptions(obey_robots=not kw["ignore_robots"], concurrency=kw["concurrency"], per_host=kw["per_host"],
+                        delay=kw["delay"], timeout=kw["timeout"], chromium=kw["chromium"],
+                        check_links=not kw["no_links"], allow_private=allow_private, extra_hosts=set(hosts))
+
+
+@main.command()
+@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="SQLite 数据库文件；快照保存在它旁边的 *-snapshots 文件夹。")
+@click.option("--scheme", help="评估方案名称（记录在抓取任务中，计分时使用）。")
+@_crawl_options
+def crawl(roster, db, scheme, **kw):
+    """按部门名单抓取并检查办事指南；中断后再次运行即从断点继续。"""
+    from .crawler import roster as roster_mod
+    from .crawler.campaign import run_campaign
+
+    try:
+        entries = roster_mod.load(roster)
+        if scheme:
+            from .schemes import load as load_scheme
+
+            load_scheme(scheme)
+    except CatalogError as exc:
+        raise click.UsageError(str(exc)) from exc
+    summary = run_campaign(db, entries, _options_from(kw, entries.allow_private, entries.hosts), scheme=scheme)
+    click.echo(summary.text())
+
+
+@main.command()
+@click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+              help="抓取时使用的数据库文件。")
+@click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认最近一次）。")
+def replay(db, campaign_id):
+    """不联网，用保存的快照重新检查一次抓取任务，按 JSON 行输出结果。"""
+    from .crawler.campaign import dumps, latest_campaign, replay as replay_campaign
+
+    campaign_id = campaign_id or latest_campaign(db)
+    if campaign_id is None:
+        raise click.UsageError(f"{db} 中没有抓取任务")
+    click.echo(dumps(replay_campaign(db, campaign_id)), nl=False)
+
+
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
               help="结果写入的文件夹。")
-def demo(out):
-    """演示：检查随附的示例指南，写出结果并打印其位置。"""
+@_crawl_options
+def demo(out, **kw):
+    """演示：启动随附的演示门户，完整抓取、检查链接并写出报告，打印其位置。"""
     from .demo import run_demo
 
-    sys.exit(run_demo(out))
+    sys.exit(run_demo(out, _options_from(kw, allow_private=True)))
 
 
 if __name__ == "__main__":

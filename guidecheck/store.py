@@ -1,7 +1,7 @@
 """The campaign store: one SQLite file per run, written through sqlite-utils.
 
 Tables: campaigns, departments, items, snapshots, fetches, records, findings,
-link_results (see MIGRATIONS). The schema grows by migrations: `_migrations`
+link_results, notes (see MIGRATIONS). The schema grows by migrations: `_migrations`
 holds the versions applied, each migration runs in its own transaction, and
 opening a file written by an older version upgrades it in place.
 
@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlite_utils import Database
+from sqlite_utils import Database, Migrations
 
 from .model import Finding, GuideRecord, LinkResult
 
 ITEM_STATUSES = ("pending", "fetched", "checked", "error")
-FETCH_KINDS = ("listing", "guide", "extra", "link")
+FETCH_KINDS = ("listing", "guide", "extra", "link")  # the usual kinds; others are stored as given
 
 
 def now_iso(ts: float | None = None) -> str:
@@ -30,7 +30,8 @@ def now_iso(ts: float | None = None) -> str:
 
 
 # ---------------------------------------------------------------- migrations
-# Append only: never edit a migration that has shipped; add the next one.
+# Append only: never edit or rename a migration that has shipped (its name is
+# what `_migrations` records); add the next one at the end of MIGRATIONS.
 
 def _m001_initial(db: Database) -> None:
     db["campaigns"].create({"id": int, "name": str, "scheme": str, "created_at": str, "status": str,
@@ -72,26 +73,34 @@ def _m002_lookup_indexes(db: Database) -> None:
     db["findings"].create_index(["campaign_id", "rule"], if_not_exists=True)
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes]
+def _m003_notes(db: Database) -> None:
+    # Things a crawl wants reported (a listing loop, an unreachable extra page); never fatal.
+    db["notes"].create({"id": int, "campaign_id": int, "message": str, "created_at": str}, pk="id",
+                       foreign_keys=[("campaign_id", "campaigns", "id")], not_null={"campaign_id", "message"})
+    db["notes"].create_index(["campaign_id"])
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes]
 SCHEMA_VERSION = len(MIGRATIONS)
+MIGRATION_SET = "guidecheck"
 
 
-def migrate(db: Database, upto: int | None = None) -> list[int]:
-    """Apply the migrations not yet recorded in `_migrations` (up to version
-    `upto`, for tests); returns the versions applied."""
-    if "_migrations" not in db.table_names():
-        db["_migrations"].create({"version": int, "name": str, "applied_at": str}, pk="version", if_not_exists=True)
-    done = {row["version"] for row in db["_migrations"].rows}
-    applied = []
-    for version, step in enumerate(MIGRATIONS[:upto], start=1):
-        if version in done:
-            continue
-        with db.atomic():
-            step(db)
-            db["_migrations"].insert({"version": version, "name": step.__name__.lstrip("_"),
-                                      "applied_at": now_iso()})
-        applied.append(version)
-    return applied
+class _StoreMigrations(Migrations):
+    migrations_table = "_migrations"
+
+
+def migrate(db: Database, upto: int | None = None) -> list[str]:
+    """Apply the migrations of MIGRATIONS not yet recorded in `_migrations`, in
+    order, each in its own transaction together with its record (sqlite-utils'
+    Migrations); `upto` stops after that many (to build old files in tests).
+    Returns the names applied."""
+    steps = MIGRATIONS[:upto] if upto is not None else MIGRATIONS
+    migrations = _StoreMigrations(MIGRATION_SET)
+    for step in steps:
+        migrations(name=step.__name__.lstrip("_"))(step)
+    pending = [m.name for m in migrations.pending(db)]
+    migrations.apply(db)
+    return pending
 
 
 # ---------------------------------------------------------------- the store
@@ -118,7 +127,12 @@ class Store:
         self.close()
 
     def schema_version(self) -> int:
-        return max((r["version"] for r in self.db["_migrations"].rows), default=0)
+        """How many migrations the file has had."""
+        return self.db["_migrations"].count_where("migration_set = ?", [MIGRATION_SET])
+
+    def migrations_applied(self) -> list[str]:
+        return [r["name"] for r in self.db["_migrations"].rows_where("migration_set = ?", [MIGRATION_SET],
+                                                                    order_by="id")]
 
     # campaigns
     def create_campaign(self, name: str, scheme: str | None = None, settings: dict | None = None,
@@ -221,8 +235,6 @@ class Store:
         """Note that `url` was fetched as `kind` (one row per campaign, url, kind; a
         re-fetch replaces it). A guide fetched for an item moves it from pending to
         fetched (or to error)."""
-        if kind not in FETCH_KINDS:
-            raise ValueError(f"unknown fetch kind {kind!r}")
         stamp = now_iso()
         with self.db.atomic():
             self.db.execute(
@@ -236,6 +248,16 @@ class Store:
                 self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? "
                                 "WHERE id = ? AND status IN ('pending', 'error', 'fetched')",
                                 [new, error, stamp, item_id])
+
+    def item_fetches(self, campaign_id: int, item_id: int) -> list[dict]:
+        """The fetches made for one item, in the order they were first made."""
+        return list(self.db["fetches"].rows_where("campaign_id = ? AND item_id = ?", [campaign_id, item_id],
+                                                  order_by="rowid"))
+
+    def fetch_map(self, campaign_id: int) -> dict[tuple[str, str], str]:
+        """(url, kind) -> sha256 of every fetch that kept a body (to serve a re-run from snapshots)."""
+        return {(url, kind): sha for url, kind, sha in self.db.execute(
+            "SELECT url, kind, sha256 FROM fetches WHERE campaign_id = ? AND sha256 IS NOT NULL", [campaign_id])}
 
     def fetched_urls(self, campaign_id: int, kind: str | None = None) -> set[str]:
         """URLs fetched without error (for resuming a crawl)."""
@@ -270,20 +292,44 @@ class Store:
                             [status, error, now_iso(), item_id])
 
     def records(self, campaign_id: int, item_id: int | None = None) -> list[dict]:
+        """The stored records as GuideRecord.to_json() dicts (plus url and family),
+        each with its record_id, item_id and snapshot_sha."""
         where, args = "campaign_id = ?", [campaign_id]
         if item_id is not None:
             where, args = where + " AND item_id = ?", args + [item_id]
-        out = []
-        for row in self.db["records"].rows_where(where, args, order_by="id"):
-            row["record"] = json.loads(row["record_json"])
-            out.append(row)
-        return out
+        return [{**json.loads(row["record_json"]), "record_id": row["id"], "item_id": row["item_id"],
+                 "snapshot_sha": row["snapshot_sha"]}
+                for row in self.db["records"].rows_where(where, args, order_by="id")]
 
     def findings(self, campaign_id: int) -> list[dict]:
-        """Findings with their item's key and name, in item order."""
+        """Findings with their item's key, name and department, in item order."""
         return list(self.db.query(
-            "SELECT f.*, i.item_key, i.name AS item_name FROM findings f LEFT JOIN items i ON i.id = f.item_id "
-            "WHERE f.campaign_id = ? ORDER BY f.item_id, f.id", [campaign_id]))
+            "SELECT f.*, i.item_key, i.name AS item_name, i.department_id FROM findings f "
+            "LEFT JOIN items i ON i.id = f.item_id WHERE f.campaign_id = ? ORDER BY f.item_id, f.id",
+            [campaign_id]))
+
+    def results(self, campaign_id: int) -> list[dict]:
+        """One dict per stored record, shaped like a replay's output: item_key,
+        source, elements, materials and the record's findings (Finding.to_json())."""
+        by_record: dict[int, list[dict]] = {}
+        for f in self.db["findings"].rows_where("campaign_id = ?", [campaign_id], order_by="id"):
+            finding = Finding(rule=f["rule"], element=f["element"], outcome=f["outcome"], message=f["message"],
+                              evidence=f["evidence"] or "", material=f["material"])
+            by_record.setdefault(f["record_id"], []).append(finding.to_json())
+        keys = {row["id"]: row["item_key"] for row in self.db["items"].rows_where("campaign_id = ?", [campaign_id])}
+        out = []
+        for record in self.records(campaign_id):
+            out.append({"item_key": keys.get(record["item_id"]), "source": record.get("source"),
+                        "elements": record.get("elements", {}), "materials": record.get("materials", []),
+                        "findings": by_record.get(record["record_id"], [])})
+        return out
+
+    # notes
+    def add_note(self, campaign_id: int, message: str) -> None:
+        self.db["notes"].insert({"campaign_id": campaign_id, "message": message, "created_at": now_iso()})
+
+    def notes(self, campaign_id: int) -> list[str]:
+        return [r["message"] for r in self.db["notes"].rows_where("campaign_id = ?", [campaign_id], order_by="id")]
 
     # link results
     def save_link_result(self, campaign_id: int, result: LinkResult) -> None:

@@ -102,7 +102,8 @@ def test_jinan_list_page():
         assert len(names) == 2 and any("身份证" in n for n in names) and any("户口本" in n for n in names)
         assert not any("sssss" in n for n in names)  # record 1's test garbage stays out
         # 办理流程 is empty (record 0 holds only an image): the next label must not leak in
-        assert "收费" not in r.text("process") and "不收费" not in r.text("process")
+        assert r.text("process") == ""
+        assert e["target"] == "企业退休人员" and e["category"] == "社会保障类"
         # the numbering gap (二十 missing) does not glue 二十一、办理进程查询 onto another value
         assert not any("办理进程查询" in v or "二十一" in v for v in e.values())
 

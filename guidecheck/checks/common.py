@@ -59,7 +59,8 @@ def none_is_answer() -> frozenset[str]:
 @functools.cache
 def _placeholder_parts():
     ph = vocab()["placeholders"]
-    exact = frozenset(w.lower() for w in ph.get("exact", []))
+    # YAML reads a bare null as None: the word "null" was meant.
+    exact = frozenset(("null" if w is None else str(w)).lower() for w in ph.get("exact", []))
     prefix = tuple(ph.get("prefix", []))
     filler = regex.compile(ph["pattern"]) if ph.get("pattern") else None
     return exact, prefix, filler
@@ -72,8 +73,11 @@ def strip_value(text: str) -> str:
     return stripped or text  # "-" or "/" alone stays itself
 
 
+@functools.lru_cache(maxsize=8192)
 def is_placeholder_text(text: str) -> bool:
     """True when the text holds no real information (vocab `placeholders`)."""
+    if len(text) > 60:  # longer than any placeholder, even with spaces and punctuation
+        return False
     exact, prefix, filler = _placeholder_parts()
     value = strip_value(nfkc(text))
     if not value:
@@ -152,7 +156,7 @@ def no_guide_evidence(record: GuideRecord) -> str | None:
     for text in texts:
         if len(text) <= 200 and error.search(text):
             return text
-    if sum(len(t) for t in texts) < 20 and not record.materials and not record.process_steps:
+    if sum(len(t) for t in texts) < 20 and not record.materials and not record.process_steps and not record.faq:
         return " ".join(texts)
     return None
 
@@ -165,3 +169,10 @@ def clip(text: str, limit: int = 120) -> str:
     """Text for a message (evidence itself is never clipped)."""
     text = _SPACES.sub(" ", text).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report(code: str, element: str | None, evidence: str, **fields):
+    """A Finding whose message may quote the evidence as `{text}`, clipped to a readable length."""
+    from .registry import finding
+
+    return finding(code, element, evidence, text=clip(evidence or ""), **fields)

@@ -19,8 +19,8 @@ missing, E003 placeholder value, E010 no guide.
 from __future__ import annotations
 
 from ..catalog import element_title, key_elements
-from .common import element_text, is_empty, is_no_guide, is_placeholder, no_guide_evidence, required_elements
-from .registry import finding, rule
+from .common import element_text, is_empty, is_no_guide, is_placeholder, no_guide_evidence, report, required_elements
+from .registry import rule
 
 
 @rule("E001")
@@ -32,7 +32,7 @@ def key_element_missing(record, context):
             continue
         if key == "materials" and "materials" in record.present:
             continue  # present but empty: M108
-        yield finding("E001", key, "", element_title=element_title(key))
+        yield report("E001", key, "", element_title=element_title(key))
 
 
 @rule("E002")
@@ -43,7 +43,7 @@ def element_missing(record, context):
     for key in context.required_elements:
         if key in keys or not is_empty(record, key):
             continue
-        yield finding("E002", key, "", element_title=element_title(key))
+        yield report("E002", key, "", element_title=element_title(key))
 
 
 @rule("E003")
@@ -52,11 +52,11 @@ def placeholder_value(record, context):
         return
     for key in required_elements(context):
         if is_placeholder(record, key):
-            yield finding("E003", key, element_text(record, key), element_title=element_title(key))
+            yield report("E003", key, element_text(record, key), element_title=element_title(key))
 
 
 @rule("E010")
 def no_guide(record, context):
     evidence = no_guide_evidence(record)
     if evidence is not None:
-        yield finding("E010", None, evidence)
+        yield report("E010", None, evidence)

@@ -75,7 +75,8 @@ def _compile():
     unit_of = {w: WORKING_DAY for w in working}
     unit_of.update({w: NATURAL_DAY for w in natural})
     return {
-        "count": regex.compile(number + rf"\s*(?:{counter})?\s*(?P<unit>{units})"),
+        # "20（工作日）": some builds print the unit in brackets after the count
+        "count": regex.compile(number + rf"\s*[(\[]?\s*(?:{counter})?\s*(?P<unit>{units})"),
         "bare": regex.compile(rf"^\s*(?P<num>[0-9]+(?:\.[0-9]+)?|[{cn}]+)\s*$"),
         "immediate": regex.compile(words_pattern(v["limit_immediate"])),
         "none_exact": frozenset(v["limit_none"]),
@@ -86,18 +87,16 @@ def _compile():
     }
 
 
-_P = None
+_P = _compile()
 
 
 def _patterns():
-    global _P
-    if _P is None:
-        _P = _compile()
     return _P
 
 
 @functools.lru_cache(maxsize=2048)
-def _number(token: str) -> float | None:
+def to_number(token: str) -> float | None:
+    """An Arabic or Chinese numeral (二十, 两, 半) as a number, or None."""
     if token in _patterns()["half"]:
         return 0.5
     try:
@@ -126,16 +125,16 @@ def parse_limit(text: str | None) -> Limit:
     unit_word = ""
     if counts:
         m = counts[0]
-        count = _number(m.group("num"))
+        count = to_number(m.group("num"))
         unit_word = m.group("unit")
         unit = p["unit_of"].get(unit_word)
     else:
         m = p["bare"].match(t)
         if m:
-            count = _number(m.group("num"))
+            count = to_number(m.group("num"))
     if count is not None and count == 0:
         none = True
-    distinct = {(_number(c.group("num")), c.group("unit")) for c in counts}
+    distinct = {(to_number(c.group("num")), c.group("unit")) for c in counts}
     prose = len(bare) > PROSE_LENGTH or len(distinct) > 1
     return Limit(count=count, unit=unit, immediate=immediate, none=none, unit_word=unit_word,
                  prose=prose, text=raw)

@@ -24,8 +24,8 @@ from __future__ import annotations
 import regex
 
 from ..catalog import vocab_regex
-from .common import element_text, is_no_guide, is_placeholder_text, nfkc, pattern, words_regex
-from .registry import finding, rule
+from .common import element_text, is_no_guide, is_placeholder_text, nfkc, pattern, report, words_regex
+from .registry import rule
 
 _LONG_BRACKET = regex.compile(r"[（(][^（）()]{9,}[）)]")
 _BRACKET = regex.compile(r"[（(][^（）()]*[）)]")
@@ -41,10 +41,10 @@ def vague_material(record, context):
     for i, material in enumerate(record.materials):
         name = nfkc(material.name or "")
         if name and catch_all.search(name):
-            yield finding("M101", "materials", material.name, material=i, material_name=material.name)
+            yield report("M101", "materials", material.name, material=i, material_name=material.name)
         elif material.notes and catch_all.search(nfkc(material.notes)):
-            yield finding("M101", "materials", material.notes, material=i, outcome="needs_review",
-                          material_name=material.name or "")
+            yield report("M101", "materials", material.notes, material=i, outcome="needs_review",
+                         material_name=material.name or "")
 
 
 @rule("M102")
@@ -55,7 +55,7 @@ def material_source_missing(record, context):
             continue
         if source_words.search(material.name or "") or source_words.search(material.notes or ""):
             continue
-        yield finding("M102", "materials", material.name or "", material=i, material_name=material.name or "")
+        yield report("M102", "materials", material.name or "", material=i, material_name=material.name or "")
 
 
 @rule("M103")
@@ -67,7 +67,7 @@ def material_copies_missing(record, context):
             continue
         if any(counted_in_text.search(nfkc(t or "")) for t in (material.name, material.notes)):
             continue
-        yield finding("M103", "materials", material.name or "", material=i, material_name=material.name or "")
+        yield report("M103", "materials", material.name or "", material=i, material_name=material.name or "")
 
 
 @rule("M104")
@@ -77,8 +77,8 @@ def material_medium_missing(record, context):
         if any(media.search(t or "") for t in (material.medium, material.copies, material.name, material.notes)):
             continue
         outcome = "needs_review" if _has(material.medium) else "fail"
-        yield finding("M104", "materials", material.name or "", material=i, outcome=outcome,
-                      material_name=material.name or "")
+        yield report("M104", "materials", material.name or "", material=i, outcome=outcome,
+                     material_name=material.name or "")
 
 
 def _form_material(name: str) -> bool:
@@ -105,14 +105,14 @@ def _offered(record, index: int, material, role: str) -> bool:
 def form_download_missing(record, context):
     for i, material in enumerate(record.materials):
         if material.name and _form_material(material.name) and not _offered(record, i, material, "form"):
-            yield finding("M105", "materials", material.name, material=i, material_name=material.name)
+            yield report("M105", "materials", material.name, material=i, material_name=material.name)
 
 
 @rule("M106")
 def sample_download_missing(record, context):
     for i, material in enumerate(record.materials):
         if material.name and _form_material(material.name) and not _offered(record, i, material, "sample"):
-            yield finding("M106", "materials", material.name, material=i, material_name=material.name)
+            yield report("M106", "materials", material.name, material=i, material_name=material.name)
 
 
 @rule("M107")
@@ -124,8 +124,8 @@ def medium_in_material_name(record, context):
         name = _LONG_BRACKET.sub("", nfkc(material.name))
         m = medium.search(name)
         if m:
-            yield finding("M107", "materials", material.name, material=i, material_name=material.name,
-                          medium=m.group(0))
+            yield report("M107", "materials", material.name, material=i, material_name=material.name,
+                         medium=m.group(0))
 
 
 @rule("M108")
@@ -134,4 +134,4 @@ def materials_empty(record, context):
         return
     if element_text(record, "materials"):
         return  # a text list (the extractor found no rows) or a placeholder (E003)
-    yield finding("M108", "materials", "")
+    yield report("M108", "materials", "")

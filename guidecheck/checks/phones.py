@@ -19,9 +19,9 @@ names the number at fault.
 """
 from __future__ import annotations
 
-from .common import usable
+from .common import report, usable
 from .phone_parse import NO_AREA_CODE, parse_phones, problem_text
-from .registry import finding, rule
+from .registry import rule
 
 PHONE_ELEMENTS = ("consult_phone", "complaint_phone")
 
@@ -37,7 +37,7 @@ def _fields(record):
 def phone_unparseable(record, context):
     for key, text in _fields(record):
         if not parse_phones(text):
-            yield finding("P201", key, text)
+            yield report("P201", key, text)
 
 
 @rule("P202")
@@ -47,7 +47,7 @@ def phone_no_area_code(record, context):
         for number in parse_phones(text):
             if number.problem == NO_AREA_CODE and number.raw not in seen:
                 seen.add(number.raw)
-                yield finding("P202", key, text, number=number.display)
+                yield report("P202", key, text, number=number.display)
 
 
 @rule("P203")
@@ -57,8 +57,8 @@ def phone_invalid(record, context):
         for number in parse_phones(text):
             if number.problem == "invalid" and number.raw not in seen:
                 seen.add(number.raw)
-                yield finding("P203", key, text, outcome="fail" if number.certain else "needs_review",
-                              number=number.display, reason=problem_text(number.reason))
+                yield report("P203", key, text, outcome="fail" if number.certain else "needs_review",
+                             number=number.display, reason=problem_text(number.reason))
 
 
 @rule("P204")
@@ -72,5 +72,5 @@ def phone_same_consult_complaint(record, context):
     if not consult_numbers or not complaint_numbers:
         return
     if consult_numbers[0].key == complaint_numbers[0].key:
-        yield finding("P204", "complaint_phone", complaint, number=complaint_numbers[0].display,
-                      consult=consult)
+        yield report("P204", "complaint_phone", complaint, number=complaint_numbers[0].display,
+                     consult=consult)

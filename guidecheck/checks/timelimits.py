@@ -15,10 +15,10 @@ A limit written as prose (the statute quoted, several counts) gives
 """
 from __future__ import annotations
 
-from ..catalog import element_title
-from .common import usable
+from ..catalog import element_title, vocab
+from .common import report, usable
 from .limits_parse import parse_limit
-from .registry import finding, rule
+from .registry import rule
 
 LIMIT_ELEMENTS = ("legal_limit", "promised_limit")
 
@@ -38,8 +38,8 @@ def _limits(record):
 def limit_unit_unclear(record, context):
     for key, text, limit in _limits(record):
         if limit.unit_unclear:
-            yield finding("T301", key, text, outcome="needs_review" if limit.prose else "fail",
-                          element_title=element_title(key))
+            yield report("T301", key, text, outcome="needs_review" if limit.prose else "fail",
+                         element_title=element_title(key))
 
 
 @rule("T302")
@@ -55,17 +55,17 @@ def promised_exceeds_legal(record, context):
     if unit is None or unit != promised.comparable_unit:
         return
     if promised.count > legal.count:
-        yield finding("T302", "promised_limit", promised_text,
-                      outcome="needs_review" if legal.prose or promised.prose else "fail",
-                      legal=legal_text, promised=promised_text)
+        yield report("T302", "promised_limit", promised_text,
+                     outcome="needs_review" if legal.prose or promised.prose else "fail",
+                     legal=legal_text, promised=promised_text)
 
 
 @rule("T303")
 def limit_unparseable(record, context):
     for key, text, limit in _limits(record):
         if limit.count is None and not limit.immediate and not limit.none:
-            yield finding("T303", key, text, outcome="needs_review" if limit.prose else "fail",
-                          element_title=element_title(key))
+            yield report("T303", key, text, outcome="needs_review" if limit.prose else "fail",
+                         element_title=element_title(key))
 
 
 @rule("T304")
@@ -94,4 +94,5 @@ def process_time_mismatch(record, context):
         total += limit.count
     if abs(total - promised.count) > 1e-9:
         evidence = " + ".join(f"{step.name} {step.duration.strip()}" for step in steps)
-        yield finding("T304", "process", evidence, total=fmt(total), unit=unit, promised=promised_text)
+        counter = vocab()["limit_counter"][0]
+        yield report("T304", "process", evidence, total=f"{fmt(total)}{counter}{unit}", promised=promised_text)

@@ -189,3 +189,66 @@ def stored_results(db_path: Path, campaign_id: int) -> list[dict]:
 
 def dumps(rows: list[dict]) -> str:
     return "".join(json.dumps(r, ensure_ascii=False, sort_keys=True) + "\n" for r in rows)
+
+
+def latest_campaign(db_path: Path) -> int | None:
+    store, _ = open_stores(db_path)
+    rows = store.campaigns()
+    return max((r["id"] for r in rows), default=None)
+
+
+@dataclass
+class CampaignSummary:
+    db_path: Path
+    campaign_id: int
+    departments: list[dict]
+    notes: list[str]
+
+    def text(self) -> str:
+        lines = [f"抓取任务 #{self.campaign_id} 完成。"]
+        for d in self.departments:
+            lines.append(f"  {d['name']}：指南 {d['items']} 份，确认问题 {d['fail']} 项，待复核 {d['review']} 项，"
+                         f"无法获取 {d['errors']} 份")
+        if self.notes:
+            lines.append(f"  抓取中记录的情况 {len(self.notes)} 条（见数据库 notes 表），例如：{self.notes[0]}")
+        lines.append(f"数据库：{self.db_path.resolve()}")
+        lines.append(f"快照与 WARC：{snapshot_root(self.db_path).resolve()}")
+        return "\n".join(lines)
+
+
+def summarize(db_path: Path, campaign_id: int) -> CampaignSummary:
+    store, _ = open_stores(db_path)
+    by_dept = {d["id"]: {"name": d["name"], "items": 0, "fail": 0, "review": 0, "errors": 0}
+               for d in store.departments(campaign_id)}
+    for item in store.items(campaign_id):
+        entry = by_dept[item["department_id"]]
+        entry["items"] += 1
+        entry["errors"] += item["status"] == "error" or bool(item.get("error"))
+    for f in store.findings(campaign_id):
+        entry = by_dept[f["department_id"]] if "department_id" in f else None
+        if entry is None:
+            continue
+        entry["fail" if f["outcome"] == "fail" else "review"] += 1
+    return CampaignSummary(db_path, campaign_id, list(by_dept.values()), store.notes(campaign_id))
+
+
+def run_campaign(db_path: Path, roster, options: CrawlOptions, scheme: str | None = None) -> CampaignSummary:
+    """Create the roster's campaign (or resume the one of that name) and run every phase."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    store, _ = open_stores(db_path)
+    existing = [c for c in store.campaigns() if c["name"] == roster.name]
+    if existing:
+        campaign_id = existing[-1]["id"]
+    else:
+        campaign_id = store.create_campaign(roster.name, scheme=scheme,
+                                            settings={"allow_private": options.allow_private,
+                                                      "hosts": sorted(options.extra_hosts)})
+        for entry in roster.entries:
+            store.add_department(campaign_id, entry.department, region=entry.region, profile=entry.profile,
+                                 listing_url=entry.listing, homepage=entry.homepage)
+    if store.campaign(campaign_id)["status"] != "done":
+        crawl(db_path, campaign_id, options)
+        if options.check_links:
+            check_campaign_links(db_path, campaign_id, options)
+        finish(db_path, campaign_id)
+    return summarize(db_path, campaign_id)

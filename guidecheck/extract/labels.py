@@ -116,6 +116,27 @@ def _elements() -> _Table:
 
 
 @functools.cache
+def _hint_re() -> re.Pattern:
+    words = set()
+    for meta in catalog.labels()["elements"].values():
+        for w in meta.get("labels", []) or []:
+            w = str(w)
+            words.add(_SPACE_RE.sub("", w))
+            words.add(normalize_label(w))
+    words.discard("")
+    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+
+
+def label_hint(text: str, span: int = 48) -> bool:
+    """Cheap test: could a label start this text? (Some synonym occurs in its
+    first `span` characters, white space ignored.)"""
+    head = text[:span]
+    if " " in head or "\u3000" in head or "\xa0" in head or "\n" in head or "\t" in head:
+        head = "".join(head.split())
+    return _hint_re().search(head) is not None
+
+
+@functools.cache
 def _materials() -> _Table:
     return _Table(catalog.labels()["material_fields"], [])
 

@@ -1,0 +1,376 @@
+"""The generic HTML extractor: a saved guide page -> GuideRecord.
+
+No per-site code. The page is parsed with lxml's HTML parser, scripts, styles
+and templates are dropped, structured tables/grids (materials, process, FAQ)
+are read as a whole (html_tables), and the rest is linearised into lines
+(html_lines). A line that starts with a label (matched by meaning, labels.py)
+opens a section; the section's value is the text up to the next label or
+heading. This one rule covers th/td tables (two or four columns), dl/dt/dd,
+div/span pairs, "一、事项名称：…" running text and h2 sections alike.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from .. import catalog
+from ..errors import ScriptShellError
+from ..model import GuideRecord, Link
+from .html_common import (
+    DROP_TAGS,
+    HEADING_TAGS,
+    NONWEB_HREF as _NONWEB,
+    find_skipped,
+    is_labelish_class,
+    link_role,
+    web_href,
+)
+from .html_lines import PANE_TAG, Line, linearise, mark_tabs
+from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
+from .html_tables import find_div_grids, find_tables
+from .labels import MAX_LABEL_LEN, label_hint, match_label, normalize_label
+from .text import collapse
+
+SHELL_MESSAGE = "页面的要素值由脚本加载（仅有标签、没有内容），请用浏览器渲染或调用门户的JSON接口后再检查"
+# Shell: at least this many labelled elements, and at most this share with a value.
+SHELL_MIN_LABELS = 4
+SHELL_MAX_FILLED = 0.25
+
+_MAX_LABEL_CHARS = 40  # raw label text (spaces, numbering, brackets included)
+_ORPHAN_REACH = 30  # lines around the guide whose loose links are kept
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
+_SEPARATORS = " \t\n\u3000\u00a0；;。，,"
+_NUM_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十\d]{1,3}部分)\s*"
+                             r"([^：:，。；,;]{1,16})[：:]")
+_TEMPLATE_RE = re.compile(r"\{\{[^}]*\}\}|\$\{[^}]*\}")
+_BARE_LABEL_RE = re.compile(r"[^\s：:，。；,;\d]{1,10}[：:]")
+
+
+@dataclass
+class _Section:
+    key: str | None
+    items: list[tuple[str, str]] = field(default_factory=list)  # (text, block tag)
+    structs: list = field(default_factory=list)
+    links: list = field(default_factory=list)  # (<a> element, raw href)
+    implicit: bool = False
+
+    def value(self) -> str:
+        return collapse(" ".join(t for t, _ in self.items if t))
+
+
+# ---------------------------------------------------------------- labels in lines
+
+def _first_colon(text: str, s: int, end: int) -> int | None:
+    a = text.find("：", s, end)
+    b = text.find(":", s, end)
+    if a < 0:
+        return b if b >= 0 else None
+    return a if b < 0 or a < b else b
+
+
+def _question_follows(text: str, pos: int) -> bool:
+    rest = text[pos:pos + 3].lstrip()
+    return rest[:1] in ("？", "?")
+
+
+def _label_at(text: str, s: int, bounds: list[int], whole: bool):
+    """(key, start, value_start) when a label starts at s (after spaces)."""
+    n = len(text)
+    while s < n and text[s].isspace():
+        s += 1
+    if s >= n:
+        return None
+    end = min(n, s + _MAX_LABEL_CHARS)
+    c = _first_colon(text, s, end)
+    if c is not None and c > s:
+        key = match_label(text[s:c])
+        if key is not None:
+            return key, s, c + 1
+    for b in bounds:
+        if b <= s:
+            continue
+        if b > end:
+            break
+        key = match_label(text[s:b])
+        if key is not None and not _question_follows(text, b):
+            return key, s, b
+    if whole and n - s <= _MAX_LABEL_CHARS:
+        key = match_label(text[s:])
+        if key is not None:
+            return key, s, n
+    return None
+
+
+def _split_line(ln: Line):
+    """[(key, inline value)] when the line starts with a label, else None."""
+    text = ln.text
+    if not label_hint(text, _MAX_LABEL_CHARS + 8):
+        return None
+    bounds = sorted(set(ln.bounds)) if ln.bounds else []
+    first = _label_at(text, 0, bounds, True)
+    if first is None:
+        return None
+    key, _, vstart = first
+    n = len(text)
+    cands = {b for b in bounds if vstart <= b < n}
+    c = _first_colon(text, vstart, n)
+    while c is not None:
+        lo = max(vstart, c - MAX_LABEL_LEN - 4)
+        p = c - 1
+        while p >= lo and text[p] not in _SEPARATORS:
+            p -= 1
+        if p >= lo:
+            cands.add(p + 1)
+        c = _first_colon(text, c + 1, n)
+    segs = []
+    cur_key, cur_start = key, vstart
+    for p in sorted(cands)[:40]:
+        if p < cur_start:
+            continue
+        hit = _label_at(text, p, bounds, False)
+        if hit is not None:
+            k, s, e = hit
+            segs.append((cur_key, text[cur_start:s]))
+            cur_key, cur_start = k, e
+    segs.append((cur_key, text[cur_start:]))
+    return [(k, v.lstrip("：: \t\u3000\u00a0")) for k, v in segs]
+
+
+def _short(text: str, limit: int = 20) -> bool:
+    if len(text) > 3 * limit + 20:
+        return False
+    norm = normalize_label(text)
+    return 0 < len(norm) <= limit and not any(ch in norm for ch in "，。；,;！!？?")
+
+
+def _is_break(ln: Line, label_tables: set) -> bool:
+    """A heading or a label we do not know: it ends the current section."""
+    tag = ln.tag
+    if tag in HEADING_TAGS or tag == PANE_TAG:
+        return True
+    text = ln.text
+    if len(text) > 80:
+        return _NUM_HEADING_RE.match(text) is not None
+    if tag in ("th", "dt") and _short(text):
+        return True
+    blk = ln.block
+    if blk is not None and is_labelish_class(blk.get("class")) and _short(text):
+        return True
+    if _NUM_HEADING_RE.match(text):
+        return True
+    if tag == "td" and label_tables and _short(text, MAX_LABEL_LEN):
+        tr = blk.getparent()
+        if tr is not None and tr.getparent() in label_tables:
+            cells = [c for c in tr if c.tag in ("td", "th")]
+            if len(cells) % 2 == 0 and cells.index(blk) % 2 == 0:
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- sections
+
+def _sections(lines: list[Line]) -> list[_Section]:
+    secs: list[_Section] = []
+    cur: _Section | None = None
+    label_tables: set = set()
+    orphan_links: list = []
+    first_key = last_key = -1
+    for idx, ln in enumerate(lines):
+        st = ln.struct
+        if st is not None:
+            if st.kind == "pairs":
+                for key, val in st.pairs:
+                    secs.append(_Section(key, [(val, "td")] if val else []))
+                cur = None
+                continue
+            want = {"materials": "materials", "faq": "faq"}.get(st.kind)
+            if cur is None or (want and cur.key != want):
+                cur = _Section(want or "process", implicit=True)
+                secs.append(cur)
+            cur.structs.append(st)
+            cur.items.append((st.text, "struct"))
+            continue
+        if ln.nav:
+            cur = None
+            if ln.links:  # a tab that is a separate page (常见问题 → …_cjwt.html)
+                secs.append(_Section(match_label(ln.text), links=list(ln.links), implicit=True))
+            continue
+        segs = _split_line(ln)
+        if segs is not None:
+            if len(segs) >= 3 and not any(v.strip() for _, v in segs):
+                cur = None  # a bar of labels: tabs, not content
+                continue
+            if first_key < 0:
+                first_key = idx
+            last_key = idx
+            for key, val in segs:
+                cur = _Section(key)
+                secs.append(cur)
+                if val.strip():
+                    cur.items.append((val, ln.tag))
+            cur.links.extend(ln.links)
+            if ln.tag in ("td", "th") and ln.block is not None:
+                tr = ln.block.getparent()
+                if tr is not None:
+                    label_tables.add(tr.getparent())
+            continue
+        if _is_break(ln, label_tables):
+            cur = None
+            if ln.links:
+                orphan_links.append((idx, ln.links))
+            continue
+        if cur is None:
+            if ln.links:
+                orphan_links.append((idx, ln.links))
+            continue
+        cur.items.append((ln.text, ln.tag))
+        cur.links.extend(ln.links)
+    # Links outside any section: only those near the guide (its title bar,
+    # an 在线办理 button below it), not the portal's menus and footers.
+    near = [lk for i, links in orphan_links if first_key - _ORPHAN_REACH <= i <= last_key + _ORPHAN_REACH
+            for lk in links]
+    if near:
+        secs.append(_Section(None, links=near))
+    return secs
+
+
+def _filled(value: str) -> bool:
+    """A value with real text (not a template placeholder or a bare sub-label)."""
+    if not value:
+        return False
+    if "{" in value:
+        value = _TEMPLATE_RE.sub("", value)
+    return bool(_BARE_LABEL_RE.sub("", value).strip(" -—/"))
+
+
+def _check_shell(source: str, secs: list[_Section], chosen: dict[str, _Section]) -> None:
+    if len(chosen) < SHELL_MIN_LABELS:
+        return
+    for s in secs:
+        for st in s.structs:
+            if st.materials or st.steps or st.faq:
+                return
+    filled = sum(1 for k, s in chosen.items() if _filled(s.value()))
+    if filled <= SHELL_MAX_FILLED * len(chosen):
+        raise ScriptShellError(source, SHELL_MESSAGE)
+
+
+# ---------------------------------------------------------------- record
+
+def _parse(text: str):
+    if text.lstrip().startswith("<?xml"):
+        text = _XML_DECL_RE.sub("", text, count=1)
+    if not text.strip():
+        return None
+    try:
+        root = etree.fromstring(text, _PARSER)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError):
+        return None
+    return root
+
+
+def _title_name(root) -> str:
+    for h in root.iter("h1"):
+        name = collapse("".join(h.itertext()))
+        for suffix in catalog.vocab().get("title_suffixes", []) or []:
+            if name.endswith(suffix) and len(name) > len(suffix):
+                name = name[: -len(suffix)].rstrip(" -—·|：:")
+        if 0 < len(name) <= 80 and match_label(name) is None:
+            return name
+        break
+    return ""
+
+
+def extract_html(text: str, source: str, url: str = "") -> list[GuideRecord]:
+    """Guide records found in one HTML page (normally one; [] when the page has
+    no recognised labels). Raises ScriptShellError for a page whose labels are
+    printed but whose values are filled in by script."""
+    root = _parse(text)
+    if root is None:
+        return []
+    etree.strip_elements(root, *DROP_TAGS, with_tail=False)
+    body = root.find("body")
+    if body is None:
+        body = root
+    structs, skip = find_tables(body, url)
+    grids, hidden = find_div_grids(body, url, skip)
+    structs.update(grids)
+    skip |= hidden
+    skip |= find_skipped(body)
+    lines, starts = linearise(body, structs, skip)
+    lines = mark_tabs(lines, starts, body)
+    secs = _sections(lines)
+    keyed = [s for s in secs if s.key is not None and not (s.implicit and not s.items and not s.structs)]
+    if not keyed:
+        return []
+
+    chosen: dict[str, _Section] = {}
+    values: dict[str, str] = {}
+    for s in keyed:
+        v = s.value()
+        if s.key not in chosen or (not values[s.key] and v):
+            chosen[s.key], values[s.key] = s, v
+    _check_shell(source, secs, chosen)
+
+    rec = GuideRecord(source=source, url=url, family="html")
+    rec.present = set(chosen)
+    link_rows: list[Link] = []
+
+    # materials: every materials table/grid of the page, else the section text
+    mat_names: list[str] = []
+    for s in secs:
+        for st in s.structs:
+            if st.kind == "materials":
+                base = len(rec.materials)
+                rec.materials.extend(st.materials)
+                mat_names.extend(m.name for m in st.materials if m.name)
+                for t, u, role, mi in st.links:
+                    link_rows.append(Link(url=u, text=collapse(t), role=role, element="materials",
+                                          material=None if mi is None else base + mi))
+            else:
+                for t, u, role, mi in st.links:
+                    link_rows.append(Link(url=u, text=collapse(t), role=role, element=s.key))
+                if st.kind == "faq":
+                    rec.faq.extend(st.faq)
+                elif st.kind == "process" and s.key == "process":
+                    rec.process_steps.extend(st.steps)
+    if "materials" in chosen:
+        if mat_names:
+            values["materials"] = "；".join(mat_names)
+        elif not rec.materials:
+            sec = chosen["materials"]
+            rec.materials = materials_from_lines([t for t, tag in sec.items if tag != "struct"])
+    if "process" in chosen and not rec.process_steps:
+        rec.process_steps = steps_from_lines([t for t, tag in chosen["process"].items if tag != "struct"])
+    if "faq" in chosen:
+        rec.faq.extend(faq_from_lines([(t, tag) for t, tag in chosen["faq"].items if tag != "struct"]))
+
+    rec.elements = values
+    if not values.get("name"):
+        name = _title_name(body)
+        if name:
+            rec.elements["name"] = name
+
+    for s in secs:
+        for a, href in s.links:
+            if href.lstrip().lower().startswith(_NONWEB):
+                continue
+            t = collapse("".join(a.itertext()))
+            role = link_role(t, href, s.key)
+            if s.key is None and (role == "other" or (role == "policy" and "《" not in t)):
+                continue  # page chrome outside the guide
+            if s.implicit and s.key is not None and not s.items and role == "policy":
+                role = "other"
+            u = web_href(href, url)
+            if u:
+                link_rows.append(Link(url=u, text=t, role=role, element=s.key))
+    seen = set()
+    for link in link_rows:
+        k = (link.url, link.role, link.material)
+        if k not in seen:
+            seen.add(k)
+            rec.links.append(link)
+    return [rec]

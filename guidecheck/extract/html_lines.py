@@ -1,0 +1,196 @@
+"""Linearise a parsed page into lines: the text a reader sees, one line per block
+(p, div, li, td, th, dt, dd, h1–h6, br …), with the offsets where inline elements
+start and end (so a label split as <span>办理</span><span>地点</span> or
+<span class="label">办理地点</span><span class="value">…</span> can be cut
+at the right place). Structured tables and grids become one opaque line.
+
+Tab bars (a list of short titles, most of them element labels) are marked as
+navigation; their panes, found by reference (data-target, aria-controls,
+href="#id") or by position, get the tab's title as a synthetic first line, so
+a pane hidden with display:none still reads as its section.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .html_common import BLOCK_TAGS
+from .labels import MAX_LABEL_LEN, match_label, normalize_label
+
+PANE_TAG = "pane-title"  # Line.tag of the synthetic title line of a tab pane
+_REF_ATTRS = ("data-target", "aria-controls", "data-tab", "data-id", "data-pane", "href", "data-href")
+_NAV_MIN_ITEMS = 3
+_NAV_MIN_LABEL_SHARE = 0.7
+
+
+@dataclass(slots=True)
+class Line:
+    text: str
+    bounds: list[int]
+    tag: str  # innermost block element
+    block: object  # that element
+    links: list = field(default_factory=list)  # (<a> element, raw href)
+    struct: object | None = None
+    nav: bool = False
+
+
+def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
+    """(lines, {block element: index of its first line}). `skip` holds the
+    block elements left out (page chrome, tables read as part of another)."""
+    lines: list[Line] = []
+    starts: dict = {}
+    block_tags = BLOCK_TAGS
+    buf: list[str] = []
+    bounds: list[int] = []
+    links: list = []
+    blen = 0
+
+    def flush(blk):
+        nonlocal buf, bounds, links, blen
+        text = "".join(buf)
+        if not text.isspace():
+            lines.append(Line(text, bounds, blk.tag, blk, links))
+            links = []
+        buf = []
+        bounds = []
+        blen = 0
+
+    def walk(el, blk):
+        nonlocal blen
+        for child in el:
+            tag = child.tag
+            if tag in block_tags:
+                # blocks: structured tables, skipped regions, line breaks
+                if structs:
+                    st = structs.get(child)
+                    if st is not None:
+                        if buf:
+                            flush(blk)
+                        lines.append(Line(st.text, [], tag, blk, [], st))
+                        t = child.tail
+                        if t:
+                            buf.append(t)
+                            blen += len(t)
+                        continue
+                if child not in skip:
+                    if buf:
+                        flush(blk)
+                    if tag != "br" and tag != "hr":
+                        starts[child] = len(lines)
+                        t = child.text
+                        if t:
+                            buf.append(t)
+                            blen += len(t)
+                        if len(child):
+                            walk(child, child)
+                        if buf:
+                            flush(child)
+            elif tag.__class__ is str:
+                bounds.append(blen)
+                if tag == "a":
+                    href = child.get("href")
+                    if href:
+                        links.append((child, href))
+                t = child.text
+                if t:
+                    buf.append(t)
+                    blen += len(t)
+                if len(child):
+                    walk(child, blk)
+                bounds.append(blen)
+            t = child.tail
+            if t:
+                buf.append(t)
+                blen += len(t)
+
+    if body.text:
+        buf.append(body.text)
+        blen = len(body.text)
+    walk(body, body)
+    if buf:
+        flush(body)
+    return lines, starts
+
+
+# ---------------------------------------------------------------- tab bars
+
+def _short(text: str) -> bool:
+    if len(text) > 60:
+        return False
+    norm = normalize_label(text)
+    return 0 < len(norm) <= MAX_LABEL_LEN and ":" not in text.rstrip(": ：") and "：" not in text.rstrip(": ：")
+
+
+def _ref_of(item) -> str | None:
+    for el in (item, *item.iterdescendants("a")):
+        for attr in _REF_ATTRS:
+            v = el.get(attr)
+            if v:
+                v = v.strip()
+                if attr in ("href", "data-href"):
+                    if v.startswith("#") and len(v) > 1:
+                        return v[1:]
+                    continue
+                return v.lstrip("#")
+    return None
+
+
+def _panes_of(bar, items: list, titles: list[str], body) -> dict:
+    out: dict = {}
+    refs = [_ref_of(it) for it in items]
+    if any(refs):
+        wanted = {r for r in refs if r}
+        ids = {el.get("id"): el for el in body.iter() if el.get("id") in wanted}
+        for t, r in zip(titles, refs):
+            pane = ids.get(r) if r else None
+            if pane is not None and pane is not bar:
+                out.setdefault(pane, t)
+        if out:
+            return out
+    holder = bar
+    for _ in range(3):
+        sib = holder.getnext()
+        while sib is not None and not isinstance(sib.tag, str):
+            sib = sib.getnext()
+        if sib is not None:
+            panes = [c for c in sib if isinstance(c.tag, str)]
+            if len(panes) == len(items):
+                return dict(zip(panes, titles))
+        holder = holder.getparent()
+        if holder is None or holder is body:
+            break
+    return out
+
+
+def mark_tabs(lines: list[Line], starts: dict, body) -> list[Line]:
+    """Mark tab bars / menus as navigation and give each tab pane a title line."""
+    inserts: list[tuple[int, Line]] = []
+    i, n = 0, len(lines)
+    while i < n:
+        ln = lines[i]
+        if ln.struct is not None or ln.tag not in ("li", "div", "span", "a") or not _short(ln.text):
+            i += 1
+            continue
+        parent = ln.block.getparent()
+        j = i + 1
+        while (j < n and lines[j].struct is None and lines[j].block.getparent() is parent
+               and lines[j].block is not ln.block and _short(lines[j].text)):
+            j += 1
+        count = j - i
+        if count >= _NAV_MIN_ITEMS:
+            titles = [lines[k].text.strip() for k in range(i, j)]
+            labelled = sum(1 for t in titles if match_label(t))
+            if labelled >= 2 and labelled >= _NAV_MIN_LABEL_SHARE * count:
+                for k in range(i, j):
+                    lines[k].nav = True
+                items = [lines[k].block for k in range(i, j)]
+                for pane, title in _panes_of(parent, items, titles, body).items():
+                    idx = starts.get(pane)
+                    if idx is not None and idx >= j:
+                        inserts.append((idx, Line(title, [], PANE_TAG, pane, [])))
+        i = j
+    if not inserts:
+        return lines
+    inserts.sort(key=lambda p: p[0], reverse=True)
+    for idx, line in inserts:
+        lines.insert(idx, line)
+    return lines
