@@ -205,6 +205,7 @@ def test_link_defects_answer_as_planted(portal):
     assert status == 200 and "页面不存在" in body.decode()
     status, headers, body = get(url("link-not-file"))
     assert status == 200 and url("link-not-file").endswith(".doc") and headers.get_content_type() == "text/html"
+    assert get(portal.url + "/attach/random-probe.doc")[0] == 404  # so the page above is no soft-404
     status, headers, body = get(url("link-empty-pdf"))
     assert status == 200 and body == b"" and headers.get_content_type() == "application/pdf"
     status, headers, body = get(url("link-waf"))
@@ -390,3 +391,39 @@ def test_script_pages_rendered_in_chromium_give_the_manifest_findings(portal):
                 assert sorted(_key(f) for f in guides[0].findings) == sorted(_key(e) for e in offline_expected(item))
         finally:
             browser.close()
+
+
+def _link_checker_available() -> bool:
+    try:
+        from guidecheck.checks import links  # noqa: F401
+        from guidecheck.crawler.links import check_links_sync  # noqa: F401
+    except ImportError:
+        return False
+    return _checks_available()
+
+
+@pytest.mark.skipif(not _link_checker_available(), reason="link checker not there yet")
+def test_link_findings_equal_the_manifest(portal):
+    """Every link of every guide, checked by the crawler's link checker (short
+    timeout, no retries), gives exactly the K findings the manifest plants."""
+    from guidecheck.checks import run_checks
+    from guidecheck.crawler.links import check_links_sync
+    from guidecheck.extract import extract
+
+    items = portal.manifest(all_items=True)["items"]
+    records = {}
+    for item in items:
+        url = item.get("detail_url") or item["guide_url"]
+        records[item["key"]] = extract(get(url)[2], item["key"], url)[0]
+    links = {link.url for rec in records.values() for link in rec.links}
+    files = {link.url for rec in records.values() for link in rec.links if link.role in ("form", "sample")}
+    results = check_links_sync(links, allow_private=True, timeout=2, retries=0, expect_file=files)
+    problems = []
+    for item in items:
+        rec = records[item["key"]]
+        rec.link_results = {link.url: results[link.url] for link in rec.links}
+        got = sorted(_key(f) + (f.evidence,) for f in run_checks(rec, {"K001", "K002", "K003", "K004"}))
+        want = sorted(_key(e) + (e["url"],) for e in item["expected"] if e["rule"].startswith("K"))
+        if got != want:
+            problems.append(f"{item['guide_url']} {item['defects']}: expected {want}, got {got}")
+    assert not problems, "\n".join(problems)

@@ -2,11 +2,11 @@
 
 - Q901: fewer than 3 entries. Counted from the structured pairs (`fail`);
   when the FAQ is only text, from its question marks (`needs_review`). An
-  absent FAQ counts 0 and fires too (the 003 appendix asks every item for at
-  least three), as `needs_review`: portals often keep the FAQ on a page of its
-  own (Beijing's `{uuid}_cjwt.html`) that a saved guide page does not hold.
-  When the scheme lists faq among its required elements, E002 covers the
-  absence instead. Evidence: the questions, joined by " | ".
+  absent FAQ is not judged here (rules.md: content rules judge only what is
+  present): a scheme that asks every item for a FAQ (the 003 appendix) lists
+  faq among its required elements and E002 reports the absence. The crawler
+  merges a FAQ kept on a page of its own (Beijing's `{uuid}_cjwt.html`)
+  before checking. Evidence: the questions, joined by " | ".
 - Q902: a question repeats an earlier one after dropping numbering (1、 问：
   Q1.), white space, punctuation and case. One finding per repeat; evidence
   the repeating question.
@@ -37,8 +37,8 @@ def faq_too_few(record, context):
         evidence = " | ".join(q.question for q in record.faq)
     else:
         text = element_text(record, "faq")
-        if not text and "faq" in context.required_elements:
-            return  # E002
+        if not text:
+            return  # absent: E002 where the scheme requires a FAQ
         count = len(words_regex("faq_question_marks").findall(text))
         outcome, evidence = "needs_review", text
     if count < FAQ_MIN:

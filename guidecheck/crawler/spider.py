@@ -155,11 +155,14 @@ class GuideSpider(scrapy.Spider):
             a for a in response.css("a[href]")
             if any(h in (a.attrib.get("href") or "").lower() for h in GUIDE_HREF_HINTS)]
         entries = []
+        listing_path = urlsplit(response.url).path
         for a in anchors:
             href = a.attrib.get("href")
             if not href or href.startswith(("javascript:", "#")):
                 continue
             url = response.urljoin(href)
+            if not listing.item_links and urlsplit(url).path == listing_path:
+                continue  # another page of the same listing, not an item
             name = " ".join(t.strip() for t in a.css("::text").getall() if t.strip())
             entries.append((url, name, url))
         next_url = None

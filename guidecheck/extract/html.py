@@ -22,9 +22,9 @@ from .html_common import (
     DROP_TAGS,
     HEADING_TAGS,
     NONWEB_HREF as _NONWEB,
-    find_skipped,
     is_labelish_class,
     link_role,
+    may_have_role,
     web_href,
 )
 from .html_lines import PANE_TAG, Line, linearise, mark_tabs
@@ -217,12 +217,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if tr is not None:
                     label_tables.add(tr.getparent())
             continue
-        if _is_break(ln, label_tables):
+        if cur is None or _is_break(ln, label_tables):
             cur = None
-            if ln.links:
-                orphan_links.append((idx, ln.links))
-            continue
-        if cur is None:
             if ln.links:
                 orphan_links.append((idx, ln.links))
             continue
@@ -299,7 +295,6 @@ def extract_html(text: str, source: str, url: str = "") -> list[GuideRecord]:
     grids, hidden = find_div_grids(body, url, skip)
     structs.update(grids)
     skip |= hidden
-    skip |= find_skipped(body)
     lines, starts = linearise(body, structs, skip)
     lines = mark_tabs(lines, starts, body)
     secs = _sections(lines)
@@ -358,7 +353,10 @@ def extract_html(text: str, source: str, url: str = "") -> list[GuideRecord]:
         for a, href in s.links:
             if href.lstrip().lower().startswith(_NONWEB):
                 continue
-            t = collapse("".join(a.itertext()))
+            t = "".join(a.itertext())
+            if s.key is None and not may_have_role(t):
+                continue
+            t = collapse(t)
             role = link_role(t, href, s.key)
             if s.key is None and (role == "other" or (role == "policy" and "《" not in t)):
                 continue  # page chrome outside the guide

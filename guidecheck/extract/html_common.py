@@ -5,8 +5,6 @@ import functools
 import re
 from urllib.parse import urljoin
 
-from lxml import etree
-
 from .. import catalog
 from .text import collapse
 
@@ -37,28 +35,6 @@ NONWEB_HREF = ("javascript:", "#", "mailto:", "tel:", "about:", "data:", "vbscri
 
 
 skip_class_match = _SKIP_CLASS_RE.search
-_SKIP_WORDS = ("foot", "copyright", "crumb", "nav", "topbar", "sidebar", "header", "bottom", "friend")
-_SKIP_XPATH = etree.XPath(
-    " | ".join(f"//{t}" for t in sorted(SKIP_TAGS))
-    + " | //*["
-    + " or ".join(f"contains(@class,'{w}') or contains(@id,'{w}')" for w in _SKIP_WORDS)
-    + "]"
-)
-
-
-def find_skipped(root) -> set:
-    """Page chrome to leave out: footer/nav elements and blocks whose class or
-    id names a footer, copyright, breadcrumb, navbar, sidebar … (whole tokens)."""
-    out = set()
-    for el in _SKIP_XPATH(root):
-        if el.tag in SKIP_TAGS:
-            out.add(el)
-            continue
-        cls, ident = el.get("class"), el.get("id")
-        if (cls and _SKIP_CLASS_RE.search(cls)) or (ident and _SKIP_CLASS_RE.search(ident)):
-            out.add(el)
-    return out
-
 
 def is_skipped_region(el) -> bool:
     if el.tag in SKIP_TAGS:
@@ -122,6 +98,19 @@ def _role_res() -> dict[str, re.Pattern]:
         words = sorted((w for w in words or () if w), key=len, reverse=True)
         out[k] = re.compile("|".join(re.escape(w) for w in words)) if words else re.compile(r"(?!x)x")
     return out
+
+
+@functools.cache
+def _any_role_re() -> re.Pattern:
+    words = [w for k, ws in (catalog.vocab().get("link_roles", {}) or {}).items() if k != "download"
+             for w in ws or ()]
+    words.append("《")
+    return re.compile("|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True)))
+
+
+def may_have_role(text: str) -> bool:
+    """Cheap test: could this link text give a role other than "other"?"""
+    return _any_role_re().search(text) is not None
 
 
 @functools.cache

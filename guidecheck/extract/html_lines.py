@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .html_common import BLOCK_TAGS
+from .html_common import BLOCK_TAGS, SKIP_TAGS, skip_class_match
 from .labels import MAX_LABEL_LEN, match_label, normalize_label
 
 PANE_TAG = "pane-title"  # Line.tag of the synthetic title line of a tab pane
 _REF_ATTRS = ("data-target", "aria-controls", "data-tab", "data-id", "data-pane", "href", "data-href")
 _NAV_MIN_ITEMS = 3
 _NAV_MIN_LABEL_SHARE = 0.7
+_NAV_TAGS = frozenset(("li", "div", "span", "a", "dt", "p"))
 
 
 @dataclass(slots=True)
@@ -39,6 +40,8 @@ def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
     lines: list[Line] = []
     starts: dict = {}
     block_tags = BLOCK_TAGS
+    skip_tags = SKIP_TAGS
+    skip_cls = skip_class_match
     buf: list[str] = []
     bounds: list[int] = []
     links: list = []
@@ -71,7 +74,12 @@ def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
                             buf.append(t)
                             blen += len(t)
                         continue
-                if child not in skip:
+                if tag in skip_tags or child in skip:
+                    pass
+                elif ((cls := child.get("class")) is not None and skip_cls(cls)) or (
+                        (ident := child.get("id")) is not None and skip_cls(ident)):
+                    pass
+                else:
                     if buf:
                         flush(blk)
                     if tag != "br" and tag != "hr":
@@ -164,30 +172,36 @@ def _panes_of(bar, items: list, titles: list[str], body) -> dict:
 def mark_tabs(lines: list[Line], starts: dict, body) -> list[Line]:
     """Mark tab bars / menus as navigation and give each tab pane a title line."""
     inserts: list[tuple[int, Line]] = []
-    i, n = 0, len(lines)
-    while i < n:
-        ln = lines[i]
-        if ln.struct is not None or ln.tag not in ("li", "div", "span", "a") or not _short(ln.text):
-            i += 1
+    runs: list[tuple[int, int, object]] = []
+    run_parent, run_start = None, 0
+    for i, ln in enumerate(lines):
+        if ln.struct is None and ln.tag in _NAV_TAGS and len(ln.text) <= 40:
+            parent = ln.block.getparent()
+            if parent is run_parent and parent is not None:
+                continue
+            if i - run_start >= _NAV_MIN_ITEMS and run_parent is not None:
+                runs.append((run_start, i, run_parent))
+            run_parent, run_start = parent, i
+        else:
+            if i - run_start >= _NAV_MIN_ITEMS and run_parent is not None:
+                runs.append((run_start, i, run_parent))
+            run_parent, run_start = None, i + 1
+    if len(lines) - run_start >= _NAV_MIN_ITEMS and run_parent is not None:
+        runs.append((run_start, len(lines), run_parent))
+    for i, j, parent in runs:
+        run = lines[i:j]
+        if len({id(ln.block) for ln in run}) != len(run) or not all(_short(ln.text) for ln in run):
             continue
-        parent = ln.block.getparent()
-        j = i + 1
-        while (j < n and lines[j].struct is None and lines[j].block.getparent() is parent
-               and lines[j].block is not ln.block and _short(lines[j].text)):
-            j += 1
-        count = j - i
-        if count >= _NAV_MIN_ITEMS:
-            titles = [lines[k].text.strip() for k in range(i, j)]
-            labelled = sum(1 for t in titles if match_label(t))
-            if labelled >= 2 and labelled >= _NAV_MIN_LABEL_SHARE * count:
-                for k in range(i, j):
-                    lines[k].nav = True
-                items = [lines[k].block for k in range(i, j)]
-                for pane, title in _panes_of(parent, items, titles, body).items():
-                    idx = starts.get(pane)
-                    if idx is not None and idx >= j:
-                        inserts.append((idx, Line(title, [], PANE_TAG, pane, [])))
-        i = j
+        titles = [ln.text.strip() for ln in run]
+        labelled = sum(1 for t in titles if match_label(t))
+        if labelled < 2 or labelled < _NAV_MIN_LABEL_SHARE * len(run):
+            continue
+        for ln in run:
+            ln.nav = True
+        for pane, title in _panes_of(parent, [ln.block for ln in run], titles, body).items():
+            idx = starts.get(pane)
+            if idx is not None and idx >= j:
+                inserts.append((idx, Line(title, [], PANE_TAG, pane, [])))
     if not inserts:
         return lines
     inserts.sort(key=lambda p: p[0], reverse=True)
