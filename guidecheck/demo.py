@@ -1,44 +1,49 @@
-"""`guidecheck demo`: the main job on bundled material.
+"""`guidecheck demo`: the main job on the bundled demo portal.
 
-Until the demo portal exists (crawl campaigns), the demo checks the bundled
-golden fixtures offline and writes the findings as JSON lines and a Chinese
-text report."""
+Starts the demo portal on 127.0.0.1 (a free port), writes a roster of its
+departments, runs a whole campaign against it (list, fetch, snapshot, check,
+check links, recheck), writes the findings and a Chinese report, and prints
+where they are."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import click
+import yaml
 
-from .errors import InputError
-from .offline import check_path, expand_paths
-from .reports.console import jsonl_line, summary_line, text_block
+from .crawler import roster as roster_mod
+from .crawler.campaign import CrawlOptions, run_campaign, stored_results
+from .reports.campaign_text import write_campaign_reports
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+# The demo portal's layout families and the profile that reads each.
+FAMILY_PROFILES = {"table-utf8": "demo-table", "hanweb-gbk": "demo-gbk", "script-json": "demo-api"}
 
 
-def run_demo(out: Path) -> int:
-    sources = [FIXTURES / "pages", FIXTURES / "json"]
-    if not all(p.is_dir() for p in sources):
-        click.echo(f"guidecheck: 错误：找不到随附的示例指南（{FIXTURES}），请从源码仓库以 pip install -e . 安装", err=True)
-        return 2
-    out.mkdir(parents=True, exist_ok=True)
-    inputs = list(expand_paths(str(p) for p in sources))
-    guides, errors = [], []
-    with click.progressbar(inputs, label="检查示例指南", file=click.get_text_stream("stderr")) as bar:
-        for source, path, error in bar:
-            try:
-                if error:
-                    raise error
-                guides.extend(check_path(source, path))
-            except InputError as exc:
-                errors.append(str(exc))
-    findings = sum(len(g.findings) for g in guides)
-    review = sum(f.outcome == "needs_review" for g in guides for f in g.findings)
-    summary = summary_line(len(guides), findings, review, len(errors))
-    (out / "findings.jsonl").write_text("".join(jsonl_line(g) + "\n" for g in guides), encoding="utf-8")
-    report = [text_block(g) for g in guides] + [f"无法读取：{e}" for e in errors] + [summary]
-    (out / "report.txt").write_text("\n\n".join(report) + "\n", encoding="utf-8")
-    click.echo(summary)
-    click.echo(f"结果：{(out / 'report.txt').resolve()}")
-    click.echo(f"明细（JSON 行）：{(out / 'findings.jsonl').resolve()}")
+def write_roster(manifest: dict, path: Path) -> Path:
+    rows = [{"department": d["name"], "region": "演示市", "profile": FAMILY_PROFILES[d["family_name"]],
+             "listing": d["listing_url"], "homepage": manifest["portal"] + f"/dept/{d['code']}"}
+            for d in manifest["departments"]]
+    data = {"campaign": "演示门户抓取", "allow_private": True, "departments": rows}
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def run_demo(out: Path, options: CrawlOptions | None = None) -> int:
+    from .demo_portal.server import start_portal
+
+    options = options or CrawlOptions(allow_private=True)
+    options.allow_private = True  # the demo portal lives on loopback
+    if out.exists():
+        shutil.rmtree(out)  # the portal's port changes every run: start afresh
+    out.mkdir(parents=True)
+    db = out / "campaign.db"
+    with start_portal() as portal:
+        click.echo(f"演示门户已启动：{portal.url}", err=True)
+        roster = roster_mod.load(write_roster(portal.manifest(), out / "roster.yaml"))
+        summary = run_campaign(db, roster, options)
+    paths = write_campaign_reports(db, summary.campaign_id, out, stored_results(db, summary.campaign_id))
+    click.echo(summary.text())
+    for label, path in paths.items():
+        click.echo(f"{label}：{path.resolve()}")
     return 0

@@ -15,6 +15,12 @@ class InputError(Exception):
         self.reason = reason
 
 
+class NoGuideError(InputError):
+    """The input was read, and it holds no guide: a page with no element labels,
+    or a portal reply saying there is no such item. In a crawl this confirms E010;
+    other InputErrors (truncated, malformed, binary) leave it for review."""
+
+
 class ScriptShellError(InputError):
     """A page whose labels are printed but whose values are filled in by script
     (an Epoint-style shell). Checking it would invent findings; the crawler must

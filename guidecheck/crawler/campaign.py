@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from ..errors import CatalogError
 from ..model import Link
@@ -81,13 +81,17 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     progress = Progress("抓取指南")
     progress.count = 0
     store.set_campaign_status(campaign_id, "crawling")
-    process = CrawlerProcess(settings, install_root_handler=False)
-    process.crawl(GuideSpider, campaign_id=campaign_id, store=store, snapshots=snapshots,
+    settings["LOG_INSTALL_ROOT_HANDLER"] = False
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(GuideSpider)
+    process.crawl(crawler, campaign_id=campaign_id, store=store, snapshots=snapshots,
                   departments=departments, allowed_hosts=hosts, codes=offline_codes(), progress=progress,
                   skip_items=done)
     process.start()
     progress.close()
-    return {"items": len(store.items(campaign_id)), "resumed_items": len(done)}
+    stats = crawler.stats.get_stats()
+    return {"items": len(store.items(campaign_id)), "resumed_items": len(done),
+            "fetched": stats.get("guidecheck/fetched", 0), "from_snapshot": stats.get("guidecheck/from_snapshot", 0)}
 
 
 def guide_links(checked: list[tuple[dict, list]]) -> list[Link]:
@@ -102,25 +106,34 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
     from .links import check_links_sync
 
     options = options or CrawlOptions()
-    store, _ = open_stores(db_path)
-    known = store.link_results(campaign_id)
+    store, snapshots = open_stores(db_path)
+    known = set(store.link_results(campaign_id))
+    # Pages the crawl itself fetched fine (a guide's FAQ tab, its sibling tabs) are not asked again.
+    known |= {url for (url, kind), sha in store.fetch_map(campaign_id).items()
+              if kind in ("guide", "extra") and int(snapshots.meta(sha).get("status") or 0) < 400}
     links = [Link(**link) for record in store.records(campaign_id) for link in record.get("links", [])]
-    todo = sorted({link.url for link in links if link.role in CHECKED_LINK_ROLES and link.url not in known
+    todo = sorted({link.url for link in links if link.role in CHECKED_LINK_ROLES
+                   and link.url not in known and urldefrag(link.url).url not in known
                    and urlsplit(link.url).scheme in ("http", "https")})
     expect_file = {link.url for link in links if link.role in FILE_ROLES}
     if not todo:
         return 0
     store.set_campaign_status(campaign_id, "links")
     progress = Progress("检查链接", total=len(todo))
-    batch = 200
-    for start in range(0, len(todo), batch):
-        chunk = todo[start:start + batch]
-        results = check_links_sync(chunk, concurrency=options.link_concurrency, per_host=options.per_host,
-                                   timeout=options.link_timeout, retries=options.link_retries,
-                                   allow_private=options.allow_private, expect_file=expect_file & set(chunk))
-        for result in results.values():
-            store.save_link_result(campaign_id, result)
-        progress.done(len(chunk))
+    pending = []
+
+    def keep(result) -> None:
+        """Save results as they come, in small batches: a killed run keeps what it checked."""
+        pending.append(result)
+        progress.done()
+        if len(pending) >= 50:
+            store.save_link_results(campaign_id, pending)
+            pending.clear()
+
+    check_links_sync(todo, concurrency=options.link_concurrency, per_host=options.per_host,
+                     timeout=options.link_timeout, retries=options.link_retries,
+                     allow_private=options.allow_private, expect_file=expect_file, on_result=keep)
+    store.save_link_results(campaign_id, pending)
     progress.close()
     return len(todo)
 
@@ -203,9 +216,13 @@ class CampaignSummary:
     campaign_id: int
     departments: list[dict]
     notes: list[str]
+    crawl_stats: dict | None = None
 
     def text(self) -> str:
         lines = [f"抓取任务 #{self.campaign_id} 完成。"]
+        if self.crawl_stats:
+            lines.append(f"  本次联网抓取 {self.crawl_stats['fetched']} 个页面，从已有快照读取 "
+                         f"{self.crawl_stats['from_snapshot']} 个，续抓时跳过已完成的指南 {self.crawl_stats['resumed_items']} 份")
         for d in self.departments:
             lines.append(f"  {d['name']}：指南 {d['items']} 份，确认问题 {d['fail']} 项，待复核 {d['review']} 项，"
                          f"无法获取 {d['errors']} 份")
@@ -246,9 +263,12 @@ def run_campaign(db_path: Path, roster, options: CrawlOptions, scheme: str | Non
         for entry in roster.entries:
             store.add_department(campaign_id, entry.department, region=entry.region, profile=entry.profile,
                                  listing_url=entry.listing, homepage=entry.homepage)
+    stats = None
     if store.campaign(campaign_id)["status"] != "done":
-        crawl(db_path, campaign_id, options)
+        stats = crawl(db_path, campaign_id, options)
         if options.check_links:
             check_campaign_links(db_path, campaign_id, options)
         finish(db_path, campaign_id)
-    return summarize(db_path, campaign_id)
+    summary = summarize(db_path, campaign_id)
+    summary.crawl_stats = stats
+    return summary

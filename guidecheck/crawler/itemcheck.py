@@ -2,16 +2,17 @@
 `replay` both call, so a replay gives the same findings by construction.
 
 A fetch that failed becomes an E010 finding: `fail` only when the guide is
-confirmed missing (404/410, or a page that is no guide at all); `needs_review`
-when the tool could not tell (timeout, 403 from a firewall, 429, 5xx, a page
-whose values arrive by script)."""
+confirmed missing (404/410, an empty page, a page with no guide at all, a
+portal reply saying there is no such item); `needs_review` when the tool could
+not tell (timeout, 403 from a firewall, 429, 5xx, a truncated or malformed
+answer, a page whose values arrive by script)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ..checks import CheckContext, run_checks
 from ..catalog import rules
-from ..errors import InputError, ScriptShellError
+from ..errors import InputError, NoGuideError
 from ..extract import extract
 from ..model import Finding, GuideRecord, LinkResult
 from ..offline import CheckedGuide, offline_codes
@@ -70,10 +71,10 @@ def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str
         return _missing(main.url, f"指南页面返回 HTTP {main.status}，可能是临时故障或访问被拦截", confirmed=False)
     try:
         records = extract(main.body, main.url, main.url)
-    except ScriptShellError as exc:
-        return _missing(main.url, exc.reason, confirmed=False)
-    except InputError as exc:
+    except NoGuideError as exc:
         return _missing(main.url, exc.reason, confirmed=True)
+    except InputError as exc:  # truncated, malformed, binary, script-filled: the tool cannot tell
+        return _missing(main.url, exc.reason, confirmed=False)
     for extra in extras:
         if extra.error or not extra.body or (extra.status or 0) >= 400:
             continue

@@ -47,7 +47,7 @@ from .content import reason
 
 USER_AGENT = "guidecheck/0.1 (+https://github.com/guidecheck; 政务服务指南检查)"
 MAX_HOPS = 10
-RETRY_AFTER_CAP = 10.0
+RETRY_AFTER_CAP = 5.0
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524}
 # Failures that, the same on every try, make a link dead.

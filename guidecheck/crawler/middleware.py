@@ -22,8 +22,6 @@ def _headers_dict(headers: Headers) -> dict[str, str]:
 class SnapshotMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.served_from_snapshot = 0
-        self.fetched = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -56,7 +54,7 @@ class SnapshotMiddleware:
             cls = HtmlResponse
         elif "json" in ctype or "text" in ctype:
             cls = TextResponse
-        self.served_from_snapshot += 1
+        self.crawler.stats.inc_value("guidecheck/from_snapshot")
         request.meta["snapshot_sha"] = sha
         return cls(url=meta.get("final_url") or request.url, status=status, headers=headers,
                    body=body, request=request, flags=[SNAPSHOT_FLAG])
@@ -74,5 +72,5 @@ class SnapshotMiddleware:
                                        item_id=request.meta.get("item_id"))
         self.known[(request.url, kind)] = sha
         request.meta["snapshot_sha"] = sha
-        self.fetched += 1
+        self.crawler.stats.inc_value("guidecheck/fetched")
         return response

@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadCancelledError,
+    DownloadConnectionRefusedError,
+    DownloadFailedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+    ResponseDataLossError,
+)
 from twisted.internet.error import (
     ConnectionLost,
     ConnectionRefusedError,
@@ -50,19 +59,23 @@ class PendingItem:
 
 def failure_reason(failure) -> str:
     """A short Chinese reason for a request that got no usable response."""
-    if failure.check(TimeoutError, TCPTimedOutError):
-        return "请求超时"
-    if failure.check(DNSLookupError):
-        return "域名解析失败"
-    if failure.check(ConnectionRefusedError):
-        return "连接被拒绝"
-    if failure.check(ConnectionLost):
-        return "连接被重置或中断"
     text = str(failure.value)
-    if "maxsize" in text.lower() or "Cancelling download" in text or "larger than" in text:
+    if failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
+        return "请求超时"
+    if failure.check(CannotResolveHostError, DNSLookupError):
+        return "域名解析失败"
+    if failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+        return "连接被拒绝"
+    if failure.check(DownloadCancelledError) or "maxsize" in text.lower() or "larger than" in text:
         return "响应过大或不结束（超过大小上限被截断）"
-    if "robots" in text.lower():
-        return "robots.txt 禁止抓取"
+    if failure.check(ResponseDataLossError, ConnectionLost, DownloadFailedError):
+        return "连接被重置或中断"
+    if failure.check(IgnoreRequest):
+        if "robots" in text.lower() or "Forbidden by robots" in text:
+            return "robots.txt 禁止抓取"
+        if "redirect" in text.lower():
+            return "重定向过多（可能是重定向循环）"
+        return f"请求被跳过（{text}）"
     if "redirect" in text.lower():
         return "重定向过多（可能是重定向循环）"
     name = type(failure.value).__name__
@@ -215,7 +228,9 @@ class GuideSpider(scrapy.Spider):
         target = url
         if guide.kind == "json_api":
             parts = urlsplit(url)
-            target = guide.api_url.format(origin=f"{parts.scheme}://{parts.netloc}", item_key=key, guide_url=url)
+            slug = parts.path.rstrip("/").rsplit("/", 1)[-1]
+            target = guide.api_url.format(origin=f"{parts.scheme}://{parts.netloc}", item_key=key, guide_url=url,
+                                          slug=slug)
         state = PendingItem(dept, item_id, key)
         if not self.in_scope(target):
             self._fail(state, target, "指南链接指向本次抓取范围以外的主机，未抓取")

@@ -7,7 +7,7 @@ ScriptShellError (labels whose values arrive by script).
 """
 from __future__ import annotations
 
-from ..errors import InputError
+from ..errors import InputError, NoGuideError
 from ..model import GuideRecord
 
 MAX_BYTES = 5 * 1024 * 1024  # a real guide page is well under 1 MB
@@ -32,7 +32,7 @@ def extract(data: bytes, source: str, url: str = "", *, max_bytes: int = MAX_BYT
     the platform-family adapters, everything else to the generic HTML extractor.
     """
     if not data or not data.strip():
-        raise InputError(source, "文件为空")
+        raise NoGuideError(source, "文件为空")
     if len(data) > max_bytes:
         raise InputError(source, f"文件过大（{len(data) / 1048576:.1f} MB，上限 {max_bytes / 1048576:.0f} MB），不像一份办事指南")
     if _looks_like_json(data):
@@ -48,5 +48,5 @@ def extract(data: bytes, source: str, url: str = "", *, max_bytes: int = MAX_BYT
             raise InputError(source, "页面不完整（有<html>开头却没有</html>结尾，可能保存或下载中断）")
         records = extract_html(text, source, url)
     if not records:
-        raise InputError(source, "未识别到办事指南（页面中没有任何可识别的要素标签）")
+        raise NoGuideError(source, "未识别到办事指南（页面中没有任何可识别的要素标签）")
     return records

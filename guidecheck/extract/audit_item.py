@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from ..errors import InputError
+from ..errors import InputError, NoGuideError
 from ..model import FaqPair, GuideRecord, Link, Material, ProcessStep
 from .text import collapse, unescape_all
 
@@ -191,7 +191,7 @@ def extract_audit_item(obj, source: str, url: str = "") -> list[GuideRecord]:
     if not payloads:
         msg = not_found_reply(obj)
         if msg:
-            raise InputError(source, "接口答复“未找到匹配的信息”：没有办事指南")
+            raise NoGuideError(source, "接口答复“未找到匹配的信息”：没有办事指南")
         raise InputError(source, "不是AUDIT_ITEM系列的JSON（没有AUDIT_ITEM对象）")
     records: list[GuideRecord] = []
     for payload in payloads:

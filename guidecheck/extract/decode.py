@@ -30,7 +30,7 @@ _SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "windows-1252", "cp1252", "as
                 "iso8859-1", "l1"}
 _MAGIC = (b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"PK\x03\x04", b"Rar!", b"\x1f\x8b",
           b"\xd0\xcf\x11\xe0", b"7z\xbc\xaf")
-_CTRL = bytes(range(0, 9)) + bytes(range(14, 32))
+_CTRL = bytes(range(9)) + bytes(range(14, 32))
 _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 REASON_EMPTY = "文件为空"
@@ -78,8 +78,7 @@ def _strict(data: bytes, enc: str) -> str | None:
 
 
 def _finish(text: str) -> str:
-    if text.startswith("\ufeff"):
-        text = text[1:]
+    text = text.removeprefix("\ufeff")
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in text:
@@ -135,7 +134,7 @@ def decode_html(data: bytes, source: str) -> str:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data).best()
-    except Exception:  # pragma: no cover - detector failure falls through
+    except Exception:  # noqa: BLE001 - a detector failure falls through to GB18030
         best = None
     if best is not None and best.encoding:
         return _finish(str(best))

@@ -10,6 +10,7 @@ div/span pairs, "一、事项名称：…" running text and h2 sections alike.
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 
@@ -21,11 +22,13 @@ from ..model import GuideRecord, Link
 from .html_common import (
     DROP_TAGS,
     HEADING_TAGS,
-    NONWEB_HREF as _NONWEB,
     is_labelish_class,
     link_role,
     may_have_role,
     web_href,
+)
+from .html_common import (
+    NONWEB_HREF as _NONWEB,
 )
 from .html_lines import PANE_TAG, Line, linearise, mark_tabs
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
@@ -40,7 +43,7 @@ SHELL_MAX_FILLED = 0.25
 
 _MAX_LABEL_CHARS = 40  # raw label text (spaces, numbering, brackets included)
 _ORPHAN_REACH = 30  # lines around the guide whose loose links are kept
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SEPARATORS = " \t\n\u3000\u00a0；;。，,"
 _NUM_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十\d]{1,3}部分)\s*"
@@ -104,28 +107,27 @@ def _label_at(text: str, s: int, bounds: list[int], whole: bool):
     return None
 
 
-def _split_line(ln: Line):
-    """[(key, inline value)] when the line starts with a label, else None."""
-    text = ln.text
-    if not label_hint(text, _MAX_LABEL_CHARS + 8):
-        return None
-    bounds = sorted(set(ln.bounds)) if ln.bounds else []
-    first = _label_at(text, 0, bounds, True)
-    if first is None:
-        return None
-    key, _, vstart = first
+def _colon_starts(text: str, lo_bound: int) -> set[int]:
+    """Where a "label：" could start after lo_bound: just after a separator
+    (space, ；, 。, ，) that precedes a colon by at most a label's length."""
+    out = set()
     n = len(text)
-    cands = {b for b in bounds if vstart <= b < n}
-    c = _first_colon(text, vstart, n)
+    c = _first_colon(text, lo_bound, n)
     while c is not None:
-        lo = max(vstart, c - MAX_LABEL_LEN - 4)
+        lo = max(lo_bound, c - MAX_LABEL_LEN - 4)
         p = c - 1
         while p >= lo and text[p] not in _SEPARATORS:
             p -= 1
         if p >= lo:
-            cands.add(p + 1)
+            out.add(p + 1)
         c = _first_colon(text, c + 1, n)
-    segs = []
+    return out
+
+
+def _pairs(text: str, bounds: list[int], key: str, vstart: int, lead: str | None = None):
+    n = len(text)
+    cands = {b for b in bounds if vstart <= b < n} | _colon_starts(text, vstart)
+    segs = [(None, lead)] if lead is not None else []
     cur_key, cur_start = key, vstart
     for p in sorted(cands)[:40]:
         if p < cur_start:
@@ -136,7 +138,29 @@ def _split_line(ln: Line):
             segs.append((cur_key, text[cur_start:s]))
             cur_key, cur_start = k, e
     segs.append((cur_key, text[cur_start:]))
-    return [(k, v.lstrip("：: \t\u3000\u00a0")) for k, v in segs]
+    return [(k, v.lstrip("：: \t\u3000\u00a0") if k is not None else v) for k, v in segs]
+
+
+def _split_line(ln: Line):
+    """[(key, inline value)] when the line holds a label: at its start, or as
+    "… label：value" after a separator (then the first pair's key is None: the
+    text before it continues the current section). None for a plain line."""
+    text = ln.text
+    head = label_hint(text, _MAX_LABEL_CHARS + 8)
+    bounds = sorted(set(ln.bounds)) if ln.bounds else []
+    if head:
+        first = _label_at(text, 0, bounds, True)
+        if first is not None:
+            return _pairs(text, bounds, first[0], first[2])
+    if len(text) > 300 or ("：" not in text and ":" not in text):
+        return None
+    if not head and not label_hint(text, len(text)):
+        return None
+    for p in sorted(_colon_starts(text, 1)):
+        hit = _label_at(text, p, (), False)
+        if hit is not None:
+            return _pairs(text, bounds, hit[0], hit[2], lead=text[: hit[1]])
+    return None
 
 
 def _short(text: str, limit: int = 20) -> bool:
@@ -195,11 +219,15 @@ def _sections(lines: list[Line]) -> list[_Section]:
             continue
         if ln.nav:
             cur = None
-            if ln.links:  # a tab that is a separate page (常见问题 → …_cjwt.html)
-                secs.append(_Section(match_label(ln.text), links=list(ln.links), implicit=True))
+            for a, href in ln.links:  # a tab that is a separate page (常见问题 → …_cjwt.html)
+                secs.append(_Section(match_label("".join(a.itertext())), links=[(a, href)], implicit=True))
             continue
         segs = _split_line(ln)
         if segs is not None:
+            if segs[0][0] is None:  # "… label：value": the lead continues the section
+                lead = segs.pop(0)[1]
+                if cur is not None and lead.strip():
+                    cur.items.append((lead, ln.tag))
             if len(segs) >= 3 and not any(v.strip() for _, v in segs):
                 cur = None  # a bar of labels: tabs, not content
                 continue
@@ -237,21 +265,25 @@ def _filled(value: str) -> bool:
     """A value with real text (not a template placeholder or a bare sub-label)."""
     if not value:
         return False
+    if len(value) > 80 and "{" not in value:
+        return True
     if "{" in value:
         value = _TEMPLATE_RE.sub("", value)
     return bool(_BARE_LABEL_RE.sub("", value).strip(" -—/"))
 
 
-def _check_shell(source: str, secs: list[_Section], chosen: dict[str, _Section]) -> None:
-    if len(chosen) < SHELL_MIN_LABELS:
+def _check_shell(source: str, secs: list[_Section], values: dict[str, str]) -> None:
+    """Several labels and (almost) no values: the values come by script."""
+    if len(values) < SHELL_MIN_LABELS:
+        return
+    filled = sum(1 for v in values.values() if _filled(v))
+    if filled > SHELL_MAX_FILLED * len(values):
         return
     for s in secs:
         for st in s.structs:
             if st.materials or st.steps or st.faq:
                 return
-    filled = sum(1 for k, s in chosen.items() if _filled(s.value()))
-    if filled <= SHELL_MAX_FILLED * len(chosen):
-        raise ScriptShellError(source, SHELL_MESSAGE)
+    raise ScriptShellError(source, SHELL_MESSAGE)
 
 
 # ---------------------------------------------------------------- record
@@ -283,7 +315,20 @@ def _title_name(root) -> str:
 def extract_html(text: str, source: str, url: str = "") -> list[GuideRecord]:
     """Guide records found in one HTML page (normally one; [] when the page has
     no recognised labels). Raises ScriptShellError for a page whose labels are
-    printed but whose values are filled in by script."""
+    printed but whose values are filled in by script. `url` (the page's
+    address) makes link URLs absolute."""
+    # Thousands of short-lived objects and no reference cycles: the cyclic
+    # garbage collector only costs time here (about an eighth of the run).
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        return _extract(text, source, url)
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     root = _parse(text)
     if root is None:
         return []
@@ -308,7 +353,7 @@ def extract_html(text: str, source: str, url: str = "") -> list[GuideRecord]:
         v = s.value()
         if s.key not in chosen or (not values[s.key] and v):
             chosen[s.key], values[s.key] = s, v
-    _check_shell(source, secs, chosen)
+    _check_shell(source, secs, values)
 
     rec = GuideRecord(source=source, url=url, family="html")
     rec.present = set(chosen)

@@ -9,11 +9,9 @@ from .. import catalog
 from .text import collapse
 
 BLOCK_TAGS = frozenset(
-    "address article aside blockquote body br caption center dd details dialog dir div dl dt "
-    "fieldset figcaption figure form h1 h2 h3 h4 h5 h6 hr html li main menu ol p pre section "
-    "summary table tbody td tfoot th thead tr ul header footer nav legend option".split()
+    ["address", "article", "aside", "blockquote", "body", "br", "caption", "center", "dd", "details", "dialog", "dir", "div", "dl", "dt", "fieldset", "figcaption", "figure", "form", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "html", "li", "main", "menu", "ol", "p", "pre", "section", "summary", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul", "header", "footer", "nav", "legend", "option"]
 )
-HEADING_TAGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 CELL_TAGS = frozenset(("td", "th"))
 # Dropped with their content (never text a reader sees as the guide).
 DROP_TAGS = ("script", "style", "noscript", "template", "head", "title", "select", "textarea",

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lxml import etree
+
 from .html_common import BLOCK_TAGS, SKIP_TAGS, skip_class_match
 from .labels import MAX_LABEL_LEN, match_label, normalize_label
 
@@ -21,6 +23,7 @@ _REF_ATTRS = ("data-target", "aria-controls", "data-tab", "data-id", "data-pane"
 _NAV_MIN_ITEMS = 3
 _NAV_MIN_LABEL_SHARE = 0.7
 _NAV_TAGS = frozenset(("li", "div", "span", "a", "dt", "p"))
+_INLINE_TAB_TAGS = frozenset(("a", "span", "label", "em", "b", "strong", "font", "i"))
 
 
 @dataclass(slots=True)
@@ -34,88 +37,88 @@ class Line:
     nav: bool = False
 
 
+def _line(buf: list[str], bounds: list[int], blk, links: list) -> Line | None:
+    text = "".join(buf)
+    return None if text.isspace() else Line(text, bounds, blk.tag, blk, links)
+
+
 def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
     """(lines, {block element: index of its first line}). `skip` holds the
-    block elements left out (page chrome, tables read as part of another)."""
+    block elements left out (tables read as part of another); page chrome
+    (footer, nav, class/id naming a footer, breadcrumb …) is left out too."""
     lines: list[Line] = []
     starts: dict = {}
-    block_tags = BLOCK_TAGS
-    skip_tags = SKIP_TAGS
-    skip_cls = skip_class_match
     buf: list[str] = []
     bounds: list[int] = []
     links: list = []
     blen = 0
-
-    def flush(blk):
-        nonlocal buf, bounds, links, blen
-        text = "".join(buf)
-        if not text.isspace():
-            lines.append(Line(text, bounds, blk.tag, blk, links))
-            links = []
-        buf = []
-        bounds = []
-        blen = 0
-
-    def walk(el, blk):
-        nonlocal blen
-        for child in el:
-            tag = child.tag
-            if tag in block_tags:
-                # blocks: structured tables, skipped regions, line breaks
-                if structs:
-                    st = structs.get(child)
-                    if st is not None:
-                        if buf:
-                            flush(blk)
-                        lines.append(Line(st.text, [], tag, blk, [], st))
-                        t = child.tail
-                        if t:
-                            buf.append(t)
-                            blen += len(t)
-                        continue
-                if tag in skip_tags or child in skip:
-                    pass
-                elif ((cls := child.get("class")) is not None and skip_cls(cls)) or (
-                        (ident := child.get("id")) is not None and skip_cls(ident)):
-                    pass
-                else:
-                    if buf:
-                        flush(blk)
-                    if tag != "br" and tag != "hr":
-                        starts[child] = len(lines)
-                        t = child.text
-                        if t:
-                            buf.append(t)
-                            blen += len(t)
-                        if len(child):
-                            walk(child, child)
-                        if buf:
-                            flush(child)
-            elif tag.__class__ is str:
-                bounds.append(blen)
-                if tag == "a":
-                    href = child.get("href")
-                    if href:
-                        links.append((child, href))
-                t = child.text
-                if t:
-                    buf.append(t)
-                    blen += len(t)
-                if len(child):
-                    walk(child, blk)
-                bounds.append(blen)
-            t = child.tail
-            if t:
-                buf.append(t)
-                blen += len(t)
-
+    stack = [body]
+    skipped = set()
+    block_tags, skip_tags, skip_cls = BLOCK_TAGS, SKIP_TAGS, skip_class_match
+    it = etree.iterwalk(body, events=("start", "end"))
+    next(it)  # the body itself
     if body.text:
         buf.append(body.text)
         blen = len(body.text)
-    walk(body, body)
+    for ev, el in it:
+        tag = el.tag
+        if ev == "start":
+            if tag in block_tags:
+                st = structs.get(el) if structs else None
+                if st is not None or tag in skip_tags or el in skip or (
+                        (c := el.get("class")) is not None and skip_cls(c)) or (
+                        (i := el.get("id")) is not None and skip_cls(i)):
+                    it.skip_subtree()
+                    skipped.add(el)
+                    if st is not None:
+                        if buf:
+                            ln = _line(buf, bounds, stack[-1], links)
+                            if ln is not None:
+                                lines.append(ln)
+                                links = []
+                            buf, bounds, blen = [], [], 0
+                        lines.append(Line(st.text, [], tag, stack[-1], [], st))
+                    continue
+                if buf:
+                    ln = _line(buf, bounds, stack[-1], links)
+                    if ln is not None:
+                        lines.append(ln)
+                        links = []
+                    buf, bounds, blen = [], [], 0
+                stack.append(el)
+                starts[el] = len(lines)
+            elif tag.__class__ is str:
+                bounds.append(blen)
+                if tag == "a":
+                    href = el.get("href")
+                    if href:
+                        links.append((el, href))
+            else:  # comment or processing instruction left over
+                continue
+            t = el.text
+            if t:
+                buf.append(t)
+                blen += len(t)
+        else:
+            if tag in block_tags:
+                if el not in skipped:
+                    if buf:
+                        ln = _line(buf, bounds, el, links)
+                        if ln is not None:
+                            lines.append(ln)
+                            links = []
+                        buf, bounds, blen = [], [], 0
+                    stack.pop()
+            elif tag.__class__ is str:
+                bounds.append(blen)
+            t = el.tail
+            if t:
+                buf.append(t)
+                blen += len(t)
     if buf:
-        flush(body)
+        ln = _line(buf, bounds, body, links)
+        if ln is not None:
+            lines.append(ln)
     return lines, starts
 
 
@@ -188,6 +191,19 @@ def mark_tabs(lines: list[Line], starts: dict, body) -> list[Line]:
             run_parent, run_start = None, i + 1
     if len(lines) - run_start >= _NAV_MIN_ITEMS and run_parent is not None:
         runs.append((run_start, len(lines), run_parent))
+    for i, ln in enumerate(lines):
+        # a bar of inline tabs in one line: <div><a>基本信息</a><a>申请材料</a>…</div>
+        if ln.struct is None and len(ln.bounds) >= 2 * _NAV_MIN_ITEMS and len(ln.text) <= 200:
+            items = [c for c in ln.block if isinstance(c.tag, str)]
+            if len(items) >= _NAV_MIN_ITEMS and all(c.tag in _INLINE_TAB_TAGS for c in items):
+                titles = ["".join(c.itertext()).strip() for c in items]
+                labelled = sum(1 for t in titles if _short(t) and match_label(t))
+                if labelled >= 2 and labelled >= _NAV_MIN_LABEL_SHARE * len(items):
+                    ln.nav = True
+                    for pane, title in _panes_of(ln.block, items, titles, body).items():
+                        idx = starts.get(pane)
+                        if idx is not None and idx > i:
+                            inserts.append((idx, Line(title, [], PANE_TAG, pane, [])))
     for i, j, parent in runs:
         run = lines[i:j]
         if len({id(ln.block) for ln in run}) != len(run) or not all(_short(ln.text) for ln in run):

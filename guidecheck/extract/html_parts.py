@@ -142,7 +142,7 @@ def _faq_res() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
     return qre, are, inline_a
 
 
-_LEAD_NUM_RE = re.compile(r"^\s*(?:[（(]?\d{1,2}[)）]|\d{1,2}\s*[、.．](?!\d)|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳]|Q?\d{1,2}[:：])\s*")
+_LEAD_NUM_RE = re.compile(r"^\s*[-•●◆■□▪·*＊>»]*\s*(?:[（(]?\d{1,2}[)）]|\d{1,2}\s*[、.．](?!\d)|[一二三四五六七八九十]{1,3}\s*[、.．]|[①-⑳]|Q?\d{1,2}[:：])\s*")
 
 
 def faq_from_lines(lines: list[tuple[str, str]]) -> list[FaqPair]:
@@ -186,17 +186,16 @@ def faq_from_lines(lines: list[tuple[str, str]]) -> list[FaqPair]:
             continue
         qs = [i for i in (body.find("？"), body.find("?")) if i >= 0]
         qpos = min(qs) if qs else -1
-        if qpos >= 0 and (numbered or qpos == len(body) - 1 or not pairs or answer):
-            if qpos == len(body) - 1 or numbered or qpos < 80:
-                close()
-                pairs.append(FaqPair(question=body[: qpos + 1].strip()))
-                rest = body[qpos + 1:].strip()
-                ma = are.match(rest)
-                if ma:
-                    rest = rest[ma.end():]
-                if rest:
-                    answer.append(rest)
-                continue
+        if qpos >= 0 and (numbered or qpos == len(body) - 1 or ((not pairs or answer) and qpos < 80)):
+            close()
+            pairs.append(FaqPair(question=body[: qpos + 1].strip()))
+            rest = body[qpos + 1:].strip()
+            ma = are.match(rest)
+            if ma:
+                rest = rest[ma.end():]
+            if rest:
+                answer.append(rest)
+            continue
         if pairs:
             answer.append(body)
     close()

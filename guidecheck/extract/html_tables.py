@@ -258,6 +258,26 @@ def _build(kind, hdr_row, header, head_texts, data_rows, base, cells_of, texts_o
     return st
 
 
+def _near(head_table, body_table, levels: int = 3) -> bool:
+    """The two tables share a wrapper at most `levels` up from each (Element-UI
+    prints them in sibling wrappers of one .el-table)."""
+    ups = []
+    node = head_table.getparent()
+    for _ in range(levels):
+        if node is None:
+            break
+        ups.append(node)
+        node = node.getparent()
+    node = body_table.getparent()
+    for _ in range(levels):
+        if node is None:
+            return False
+        if any(node is u for u in ups):
+            return True
+        node = node.getparent()
+    return False
+
+
 def find_tables(root, base: str) -> tuple[dict, set]:
     """Structured tables of the page: ({element: Struct}, {elements to skip})."""
     structs: dict = {}
@@ -282,10 +302,11 @@ def find_tables(root, base: str) -> tuple[dict, set]:
         if not data and n + 1 < len(tables):
             # Element-UI: the body rows are in the next table.
             body = tables[n + 1]
-            brows = _rows(body)
+            brows = _rows(body) if _near(table, body) else []
             bgrid = _grid(brows) if brows else []
-            if bgrid and _find_header(bgrid[:_MAX_HEADER_ROWS + 1], texts_of) is None \
-                    and abs(len(bgrid[0]) - len(grid[r])) <= 1:
+            if bgrid and abs(len(bgrid[0]) - len(grid[r])) <= 1 \
+                    and _find_header(bgrid[:_MAX_HEADER_ROWS + 1], texts_of) is None \
+                    and not any(match_label(texts_of[c], loose=False) for c in bgrid[0]):
                 data = bgrid
                 skip.add(body)
                 scope.append(body)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 
-from ..errors import InputError
+from ..errors import InputError, NoGuideError
 from ..model import GuideRecord, Material
 from .audit_item import extract_audit_item, find_audit_payloads, not_found_reply
 from .text import collapse
@@ -73,7 +73,7 @@ def extract_json(data: bytes, source: str, url: str = "") -> list[GuideRecord]:
     if find_audit_payloads(obj):
         return extract_audit_item(obj, source, url)
     if not_found_reply(obj):
-        raise InputError(source, "接口答复“未找到匹配的信息”：没有办事指南")
+        raise NoGuideError(source, "接口答复“未找到匹配的信息”：没有办事指南")
     entries = _html_entries(obj)
     if entries is not None:
         return _extract_html_entries(entries, source, url)
@@ -198,12 +198,12 @@ def _raise_reply_or_unknown(obj, source: str) -> None:
         has_code = any(k in low for k in ("errcode", "code", "status", "errno"))
         payload = [low.get(k) for k in ("data", "list", "result", "rows", "content")]
         if collapse(msg) and has_code and not any(payload):
-            raise InputError(source, f"接口答复“{collapse(msg)}”：没有办事指南")
+            raise NoGuideError(source, f"接口答复“{collapse(msg)}”：没有办事指南")
         for k in WRAPPERS_EMPTY:
             if k in low and low[k] == [] and len(low) <= 4:
-                raise InputError(source, f"接口答复的 {k} 列表为空：没有办事指南")
+                raise NoGuideError(source, f"接口答复的 {k} 列表为空：没有办事指南")
     if isinstance(obj, list) and not obj:
-        raise InputError(source, "接口答复是空列表：没有办事指南")
+        raise NoGuideError(source, "接口答复是空列表：没有办事指南")
     raise InputError(source, "无法识别的JSON结构（不是AUDIT_ITEM系列，也不含HTML正文）")
 
 

@@ -93,10 +93,8 @@ class _Table:
         for i in range(1, min(MAX_VARIANT_EXTRA, n - MIN_VARIANT_SYNONYM) + 1):
             k = self.variant.get(norm[i:])
             if k is not None:
-                prefix = norm[:i]
-                if not any(b in prefix for b in self.blockers):
-                    if best is None or n - i > best[0]:
-                        best = (n - i, k)
+                if not any(b in norm[:i] for b in self.blockers):
+                    best = (n - i, k)
                 break  # the longest suffix synonym wins
         # "<synonym><connector><suffix>": 办理地点/时间, 办理地点与时间
         for j in range(n - 1, MIN_VARIANT_SYNONYM - 1, -1):
@@ -124,7 +122,28 @@ def _hint_re() -> re.Pattern:
             words.add(_SPACE_RE.sub("", w))
             words.add(normalize_label(w))
     words.discard("")
-    return re.compile("|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)))
+    return re.compile(_trie_pattern(sorted(words)))
+
+
+def _trie_pattern(words: list[str]) -> str:
+    """One regex for a word list, factored by common prefixes (much faster
+    for Python's re than a flat alternation of hundreds of words)."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        ends = "" in node
+        alts = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch != ""]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return emit(trie)
 
 
 def label_hint(text: str, span: int = 48) -> bool:

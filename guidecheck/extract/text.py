@@ -11,7 +11,7 @@ _ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _TRANS = {ord(c): " " for c in _SPACE_CHARS}
 _TRANS.update({ord(c): None for c in _ZERO_WIDTH})
 # C0/C1 control characters other than the white space handled above
-for _c in list(range(0x00, 0x20)) + [0x7F] + list(range(0x80, 0xA0)):
+for _c in list(range(0x20)) + [0x7F] + list(range(0x80, 0xA0)):
     _TRANS.setdefault(_c, None)
 
 _WS_RE = re.compile(r" {2,}")
