@@ -30,7 +30,7 @@ class Material:
     notes: str | None = None
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k in MATERIAL_FIELDS if (v := getattr(self, k)) is not None}
 
 
 @dataclass
@@ -42,7 +42,7 @@ class ProcessStep:
     detail: str | None = None
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k in ("name", "duration", "detail") if (v := getattr(self, k)) is not None}
 
 
 @dataclass
@@ -51,7 +51,7 @@ class FaqPair:
     answer: str = ""
 
     def to_json(self) -> dict:
-        return asdict(self)
+        return {"question": self.question, "answer": self.answer}
 
 
 @dataclass
@@ -66,7 +66,7 @@ class Link:
     material: int | None = None
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k in ("url", "text", "role", "element", "material") if (v := getattr(self, k)) is not None}
 
 
 @dataclass

@@ -58,6 +58,8 @@ class SnapshotStore:
         self.root = Path(root)
         self.store = store
         self._lock = threading.Lock()
+        self._warc_fd: int | None = None
+        self._warc_path: Path | None = None
         (self.root / "blobs").mkdir(parents=True, exist_ok=True)
         (self.root / "warc").mkdir(parents=True, exist_ok=True)
 
@@ -112,7 +114,7 @@ class SnapshotStore:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".gz")
         try:
-            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as fh:
+            with os.fdopen(fd, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=1) as fh:
                 fh.write(body)
             os.replace(tmp, path)
         except BaseException:
@@ -141,10 +143,11 @@ class SnapshotStore:
         data = buf.getvalue()
         path = self.root / "warc" / f"{when:%Y-%m-%d}.warc.gz"
         with self._lock:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
-            finally:
-                os.close(fd)
+            if self._warc_path != path:  # one open file per day's WARC, kept open
+                if self._warc_fd is not None:
+                    os.close(self._warc_fd)
+                self._warc_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+                self._warc_path = path
+            view = memoryview(data)
+            while view:  # one record, one gzip member, written whole in one append
+                view = view[os.write(self._warc_fd, view):]

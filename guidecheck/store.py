@@ -105,6 +105,10 @@ def migrate(db: Database, upto: int | None = None) -> list[str]:
 
 # ---------------------------------------------------------------- the store
 
+SNAPSHOT_COLUMNS = ("sha256", "url", "final_url", "status", "headers_json", "fetched_at", "fetcher", "size",
+                    "blob_path")
+
+
 class Store:
     """A campaign database. `Store(path)` opens (creating or upgrading) the file."""
 
@@ -114,6 +118,9 @@ class Store:
         self.db = Database(self.path)
         self.db.execute("PRAGMA busy_timeout = 10000")
         self.db.enable_wal()
+        # WAL with synchronous=NORMAL survives a killed process (not a power cut) and
+        # saves an fsync per transaction.
+        self.db.execute("PRAGMA synchronous = NORMAL")
         self.db.execute("PRAGMA foreign_keys = ON")
         migrate(self.db, upto)
 
@@ -220,13 +227,18 @@ class Store:
             row["headers_json"] = json.dumps(row.pop("headers"), ensure_ascii=False)
         if isinstance(row.get("fetched_at"), (int, float)):
             row["fetched_at"] = now_iso(row["fetched_at"])
-        self.db["snapshots"].insert(row, ignore=True)
+        # Plain SQL on this per-page path: sqlite-utils' insert introspects the table each call.
+        with self.db.conn:
+            self.db.conn.execute(
+                f"INSERT OR IGNORE INTO snapshots ({', '.join(SNAPSHOT_COLUMNS)}) "
+                f"VALUES ({', '.join('?' for _ in SNAPSHOT_COLUMNS)})", [row.get(c) for c in SNAPSHOT_COLUMNS])
 
     def snapshot(self, sha: str) -> dict | None:
-        rows = list(self.db["snapshots"].rows_where("sha256 = ?", [sha]))
-        if not rows:
+        cursor = self.db.conn.execute("SELECT * FROM snapshots WHERE sha256 = ?", [sha])
+        found = cursor.fetchone()
+        if found is None:
             return None
-        row = rows[0]
+        row = dict(zip([d[0] for d in cursor.description], found))
         row["headers"] = json.loads(row.get("headers_json") or "{}")
         return row
 
@@ -280,14 +292,14 @@ class Store:
             rows = []
             for record, findings in checked:
                 data = {**record.to_json(), "url": record.url, "family": record.family}
-                record_id = self.db["records"].insert({
-                    "campaign_id": campaign_id, "item_id": item_id, "snapshot_sha": snapshot_sha,
-                    "record_json": json.dumps(data, ensure_ascii=False)}).last_pk
-                rows.extend({"campaign_id": campaign_id, "item_id": item_id, "record_id": record_id,
-                             "rule": f.rule, "element": f.element, "material": f.material, "outcome": f.outcome,
-                             "message": f.message, "evidence": f.evidence} for f in findings)
-            if rows:
-                self.db["findings"].insert_all(rows, batch_size=500)
+                record_id = self.db.conn.execute(
+                    "INSERT INTO records (campaign_id, item_id, snapshot_sha, record_json) VALUES (?, ?, ?, ?)",
+                    [campaign_id, item_id, snapshot_sha, json.dumps(data, ensure_ascii=False)]).lastrowid
+                rows.extend((campaign_id, item_id, record_id, f.rule, f.element, f.material, f.outcome, f.message,
+                             f.evidence) for f in findings)
+            self.db.conn.executemany(
+                "INSERT INTO findings (campaign_id, item_id, record_id, rule, element, material, outcome, message, "
+                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
             self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? WHERE id = ?",
                             [status, error, now_iso(), item_id])
 

@@ -7,6 +7,7 @@ killed at any moment is resumed by running it again."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
@@ -87,10 +88,12 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     process.crawl(crawler, campaign_id=campaign_id, store=store, snapshots=snapshots,
                   departments=departments, allowed_hosts=hosts, codes=offline_codes(), progress=progress,
                   skip_items=done)
+    started = time.perf_counter()
     process.start()
+    seconds = time.perf_counter() - started
     progress.close()
     stats = crawler.stats.get_stats()
-    return {"items": len(store.items(campaign_id)), "resumed_items": len(done),
+    return {"items": len(store.items(campaign_id)), "resumed_items": len(done), "seconds": seconds,
             "fetched": stats.get("guidecheck/fetched", 0), "from_snapshot": stats.get("guidecheck/from_snapshot", 0)}
 
 
@@ -223,6 +226,8 @@ class CampaignSummary:
         if self.crawl_stats:
             lines.append(f"  本次联网抓取 {self.crawl_stats['fetched']} 个页面，从已有快照读取 "
                          f"{self.crawl_stats['from_snapshot']} 个，续抓时跳过已完成的指南 {self.crawl_stats['resumed_items']} 份")
+            pages = self.crawl_stats["fetched"] + self.crawl_stats["from_snapshot"]
+            lines.append(f"  抓取阶段 {pages} 个页面，用时 {self.crawl_stats['seconds']:.2f} 秒")
         for d in self.departments:
             lines.append(f"  {d['name']}：指南 {d['items']} 份，确认问题 {d['fail']} 项，待复核 {d['review']} 项，"
                          f"无法获取 {d['errors']} 份")

@@ -6,7 +6,10 @@ Every response passes SnapshotMiddleware, so it is kept as evidence and a
 resumed crawl is served from what it already has."""
 from __future__ import annotations
 
+import asyncio
 import json
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -102,6 +105,12 @@ class GuideSpider(scrapy.Spider):
         self.skip_items = set(skip_items)
         self.seen_listing: dict[int, set[str]] = {}
         self.notes: list[str] = []
+        # Extraction and checks run in a worker process, so the crawl's own process
+        # (one core: scrapy, snapshots, the store) keeps fetching meanwhile.
+        self.checker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+
+    def closed(self, reason):
+        self.checker.shutdown(wait=True)
 
     # --- used by SnapshotMiddleware
     def known_fetches(self) -> dict[tuple[str, str], str]:
@@ -254,7 +263,7 @@ class GuideSpider(scrapy.Spider):
         self.store.record_fetch(self.campaign_id, url, None, "guide", item_id=state.item_id, error=reason)
         self._finish(state, Fetched(url=url, error=reason))
 
-    def parse_guide(self, response):
+    async def parse_guide(self, response):
         state: PendingItem = response.meta["state"]
         state.main = Fetched(url=response.url, body=response.body, status=response.status)
         state.sha = response.meta.get("snapshot_sha")
@@ -267,29 +276,42 @@ class GuideSpider(scrapy.Spider):
                     url = response.urljoin(href)
                     if self.in_scope(url) and url != response.url and url not in state.extra_queue:
                         state.extra_queue.append(url)
-        yield from self._next_extra_or_finish(state)
-
-    def _next_extra_or_finish(self, state: PendingItem):
         if state.extra_queue:
-            url = state.extra_queue.pop(0)
-            yield scrapy.Request(url, callback=self.parse_extra, errback=self.extra_failed, dont_filter=True,
-                                 priority=PRIORITY["extra"],
-                                 meta={"kind": "extra", "item_id": state.item_id, "state": state})
+            yield self._extra_request(state)
         else:
-            self._finish(state, state.main)
+            await self._check_and_save(state)
 
-    def parse_extra(self, response):
+    def _extra_request(self, state: PendingItem) -> scrapy.Request:
+        url = state.extra_queue.pop(0)
+        return scrapy.Request(url, callback=self.parse_extra, errback=self.extra_failed, dont_filter=True,
+                              priority=PRIORITY["extra"], meta={"kind": "extra", "item_id": state.item_id,
+                                                                "state": state})
+
+    async def parse_extra(self, response):
         state: PendingItem = response.meta["state"]
         state.extras.append(Fetched(url=response.url, body=response.body, status=response.status, role="extra"))
-        yield from self._next_extra_or_finish(state)
+        if state.extra_queue:
+            yield self._extra_request(state)
+        else:
+            await self._check_and_save(state)
 
-    def extra_failed(self, failure):
+    async def extra_failed(self, failure):
         state: PendingItem = failure.request.meta["state"]
         self.note(f"{failure.request.url}（指南附属页面）无法获取：{failure_reason(failure)}")
-        yield from self._next_extra_or_finish(state)
+        if state.extra_queue:
+            yield self._extra_request(state)
+        else:
+            await self._check_and_save(state)
+
+    async def _check_and_save(self, state: PendingItem) -> None:
+        future = self.checker.submit(check_item, state.main, state.extras, None, self.codes, self.context)
+        self._save(state, await asyncio.wrap_future(future))
 
     def _finish(self, state: PendingItem, main: Fetched) -> None:
-        outcome = check_item(main, state.extras, None, self.codes, self.context)
+        """An item with no usable response: no page to parse, checked here at once."""
+        self._save(state, check_item(main, state.extras, None, self.codes, self.context))
+
+    def _save(self, state: PendingItem, outcome) -> None:
         self.store.save_item_results(self.campaign_id, state.item_id, state.sha,
                                      [(g.record, g.findings) for g in outcome.guides],
                                      status="fetched" if not outcome.error else "error", error=outcome.error or None)

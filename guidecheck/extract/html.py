@@ -79,7 +79,13 @@ def _question_follows(text: str, pos: int) -> bool:
     return rest[:1] in ("？", "?")
 
 
-def _label_at(text: str, s: int, bounds: list[int], whole: bool):
+# How a label may be recognised where a line (or a span of it) starts:
+_ANY = 0      # label position: "label：", "<span>label</span>…", a whole short line; close variants too
+_EXACT = 1    # value position: "label：" (close variants too); without a colon only an exact synonym
+_COLON = 2    # strict value position (td after th, dd after dt): only "label：…"
+
+
+def _label_at(text: str, s: int, bounds: list[int], whole: bool, mode: int = _ANY):
     """(key, start, value_start) when a label starts at s (after spaces)."""
     n = len(text)
     while s < n and text[s].isspace():
@@ -92,16 +98,19 @@ def _label_at(text: str, s: int, bounds: list[int], whole: bool):
         key = match_label(text[s:c])
         if key is not None:
             return key, s, c + 1
+    if mode == _COLON:
+        return None
+    loose = mode == _ANY
     for b in bounds:
         if b <= s:
             continue
         if b > end:
             break
-        key = match_label(text[s:b])
+        key = match_label(text[s:b], loose)
         if key is not None and not _question_follows(text, b):
             return key, s, b
     if whole and n - s <= _MAX_LABEL_CHARS:
-        key = match_label(text[s:])
+        key = match_label(text[s:], loose)
         if key is not None:
             return key, s, n
     return None
@@ -132,7 +141,10 @@ def _pairs(text: str, bounds: list[int], key: str, vstart: int, lead: str | None
     for p in sorted(cands)[:40]:
         if p < cur_start:
             continue
-        hit = _label_at(text, p, bounds, False)
+        # The span right after a label is its value: there, text that merely
+        # resembles a label ("法定工作时间" after "办理时间") is not one.
+        mode = _EXACT if not text[cur_start:p].strip() else _ANY
+        hit = _label_at(text, p, bounds, False, mode)
         if hit is not None:
             k, s, e = hit
             segs.append((cur_key, text[cur_start:s]))
@@ -141,15 +153,17 @@ def _pairs(text: str, bounds: list[int], key: str, vstart: int, lead: str | None
     return [(k, v.lstrip("：: \t\u3000\u00a0") if k is not None else v) for k, v in segs]
 
 
-def _split_line(ln: Line):
+def _split_line(ln: Line, pos: int = _ANY):
     """[(key, inline value)] when the line holds a label: at its start, or as
     "… label：value" after a separator (then the first pair's key is None: the
-    text before it continues the current section). None for a plain line."""
+    text before it continues the current section). None for a plain line.
+    `pos` says how a label may start the line (_ANY, or _EXACT / _COLON for a
+    line in the value position of a label, see _value_pos)."""
     text = ln.text
     head = label_hint(text, _MAX_LABEL_CHARS + 8)
     bounds = sorted(set(ln.bounds)) if ln.bounds else []
     if head:
-        first = _label_at(text, 0, bounds, True)
+        first = _label_at(text, 0, bounds, True, pos)
         if first is not None:
             return _pairs(text, bounds, first[0], first[2])
     if len(text) > 300 or ("：" not in text and ":" not in text):
@@ -161,6 +175,47 @@ def _split_line(ln: Line):
         if hit is not None:
             return _pairs(text, bounds, hit[0], hit[2], lead=text[: hit[1]])
     return None
+
+
+# Label block -> value block pairs whose value is a value whatever it says.
+_STRICT_PAIRS = frozenset((("th", "td"), ("dt", "dd")))
+_LABEL_TAGS = frozenset(("th", "dt", PANE_TAG)) | HEADING_TAGS
+
+
+def _value_pos(ln: Line, bare) -> int:
+    """How a label may start this line, given the last line that was a bare
+    label (a label with no value after it, as (its block, the block's next
+    sibling)). A line inside that next sibling (td after th, dd after dt, the
+    value div after a label div) or after the label inside the label's own block
+    (<td>办理时间<br>法定工作时间</td>) sits in the value position."""
+    if bare is None:
+        return _ANY
+    blk = ln.block
+    if blk is None or ln.tag in _LABEL_TAGS or is_labelish_class(blk.get("class")):
+        return _ANY
+    label, nxt = bare
+    el = blk
+    for _ in range(5):
+        if el is nxt:
+            return _COLON if (label.tag, nxt.tag) in _STRICT_PAIRS else _EXACT
+        if el is label:
+            return _EXACT
+        el = el.getparent()
+        if el is None:
+            break
+    return _ANY
+
+
+_QUESTION_END = ("？", "?")
+
+
+def _in_faq_answer(cur: _Section | None, ln: Line) -> bool:
+    """Inside the FAQ, a "办理时间：…" line right after a question (or after a
+    line ending with a colon) answers it: it opens no element."""
+    if cur is None or cur.key != "faq" or not cur.items or ln.tag in _LABEL_TAGS:
+        return False
+    last = cur.items[-1][0].rstrip()
+    return last.endswith(_QUESTION_END) or last.endswith(("：", ":"))
 
 
 def _short(text: str, limit: int = 20) -> bool:
@@ -202,6 +257,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
     label_tables: set = set()
     orphan_links: list = []
     first_key = last_key = -1
+    bare = None  # the last bare label line: (its block, the block's next sibling)
     for idx, ln in enumerate(lines):
         st = ln.struct
         if st is not None:
@@ -222,7 +278,10 @@ def _sections(lines: list[Line]) -> list[_Section]:
             for a, href in ln.links:  # a tab that is a separate page (常见问题 → …_cjwt.html)
                 secs.append(_Section(match_label("".join(a.itertext())), links=[(a, href)], implicit=True))
             continue
-        segs = _split_line(ln)
+        pos = _value_pos(ln, bare)
+        if pos == _ANY:
+            bare = None
+        segs = None if _in_faq_answer(cur, ln) else _split_line(ln, pos)
         if segs is not None:
             if segs[0][0] is None:  # "… label：value": the lead continues the section
                 lead = segs.pop(0)[1]
@@ -240,6 +299,10 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if val.strip():
                     cur.items.append((val, ln.tag))
             cur.links.extend(ln.links)
+            if not cur.items and ln.block is not None:
+                bare = (ln.block, ln.block.getnext())
+            else:
+                bare = None
             if ln.tag in ("td", "th") and ln.block is not None:
                 tr = ln.block.getparent()
                 if tr is not None:
