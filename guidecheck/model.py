@@ -114,6 +114,8 @@ class GuideRecord:
     family: str = "html"  # which extractor path produced it (html, audit_item, audit_item_lower, json_html)
     # Filled by the crawler's link checks, keyed by URL; empty offline (K rules then stay silent).
     link_results: dict[str, LinkResult] = field(default_factory=dict)
+    # Filled by the journey runner (a guidecheck.journeys result); None offline (J rules then stay silent).
+    journey: object | None = None
 
     def has(self, key: str) -> bool:
         """True when the element exists on the page (even if its value is empty)."""
