@@ -14,6 +14,7 @@ from .catalog import expand_selection, rules
 from .checks import CheckContext
 from .errors import CatalogError, InputError
 from .offline import check_path, expand_paths, offline_codes
+from .cli_options import crawl_options as _crawl_options, options_from as _options_from
 from .reports.console import jsonl_line, summary_line, text_block
 
 
@@ -120,32 +121,6 @@ def rules_cmd(code):
             click.echo(f"{label}（{case.id}）：{case.describe()}")
 
 
-def _crawl_options(fn):
-    """Options shared by the commands that crawl."""
-    options = [
-        click.option("--chromium", envvar="GUIDECHECK_CHROMIUM", help="Chromium 可执行文件路径（默认 /usr/bin/chromium，"
-                     "没有时用 Playwright 自带的浏览器）。"),
-        click.option("--ignore-robots", is_flag=True, help="不遵守 robots.txt（仅限获得授权的检查）。"),
-        click.option("--concurrency", type=int, default=16, show_default=True, help="同时进行的请求数。"),
-        click.option("--per-host", type=int, default=8, show_default=True, help="每个主机同时进行的请求数。"),
-        click.option("--delay", type=float, default=0.0, show_default=True, help="同一主机两次请求之间的间隔（秒）。"),
-        click.option("--timeout", type=float, default=20.0, show_default=True, help="单个请求的超时（秒）。"),
-        click.option("--link-timeout", type=float, default=10.0, show_default=True, help="检查链接时单个请求的超时（秒）。"),
-        click.option("--no-links", is_flag=True, help="不检查下载和政策文件链接。"),
-    ]
-    for option in reversed(options):
-        fn = option(fn)
-    return fn
-
-
-def _options_from(kw, allow_private: bool, hosts=()):
-    from .crawler.campaign import CrawlOptions
-
-    return CrawlOptions(obey_robots=not kw["ignore_robots"], concurrency=kw["concurrency"], per_host=kw["per_host"],
-                        delay=kw["delay"], timeout=kw["timeout"], link_timeout=kw["link_timeout"], chromium=kw["chromium"],
-                        check_links=not kw["no_links"], allow_private=allow_private, extra_hosts=set(hosts))
-
-
 @main.command()
 @click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -193,6 +168,163 @@ def demo(out, **kw):
 
     sys.exit(run_demo(out, _options_from(kw, allow_private=True)))
 
+
+
+# ---------------------------------------------------------------- review
+
+def _review_store(db: Path):
+    from .store import Store
+
+    return Store(db)
+
+
+def _review_fail(exc: Exception) -> None:
+    click.echo(f"guidecheck: 错误：{exc}", err=True)
+    sys.exit(1)
+
+
+def _finding_line(f: dict) -> str:
+    where = " / ".join(x for x in (f.get("department") or "", f.get("item_name") or f.get("item_key") or "") if x)
+    evidence = f"  证据：{f['evidence']}" if f.get("evidence") else ""
+    return f"{f['key'][:12]}  {where}  {f['rule']}  {f['message']}{evidence}"
+
+
+@main.group()
+def review():
+    """复核与申诉：确认或撤销检查发现的问题、部门申诉及其裁决；每项决定连同决定人、时间和理由留档，不可修改。"""
+
+
+_DB_OPTION = click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
+                          help="抓取任务的数据库文件。")
+
+
+@review.command(name="queue")
+@_DB_OPTION
+@click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认最近一次）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="输出格式。")
+def review_queue_cmd(db, campaign_id, fmt):
+    """列出尚无决定的待人工复核问题（部门、事项、规则、说明、证据）。"""
+    import json
+
+    from .review import review_queue
+
+    store = _review_store(db)
+    if campaign_id is None:
+        campaign_id = max((c["id"] for c in store.campaigns()), default=None)
+        if campaign_id is None:
+            raise click.UsageError(f"{db} 中没有抓取任务")
+    queue = review_queue(store, campaign_id)
+    for f in queue:
+        click.echo(json.dumps(f, ensure_ascii=False) if fmt == "jsonl" else _finding_line(f))
+    if fmt == "text":
+        click.echo(f"任务 {campaign_id}：待复核 {len(queue)} 条")
+
+
+def _decision_command(action: str, doc: str, who_help: str):
+    @review.command(name=action, help=doc)
+    @click.argument("key")
+    @_DB_OPTION
+    @click.option("--who", required=True, help=who_help)
+    @click.option("--why", help="理由（确认以外的决定必须填写）。")
+    @click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认含该问题的最近一次任务）。")
+    def command(key, db, who, why, campaign_id):
+        from .review import ACTION_LABELS, STATUS_LABELS, ReviewError, decide
+
+        try:
+            done = decide(_review_store(db), key, action, who=who, why=why, campaign_id=campaign_id)
+        except ReviewError as exc:
+            _review_fail(exc)
+        finding = {**done["finding"], "key": done["finding_key"]}
+        click.echo(f"已记录：{ACTION_LABELS[action]}（任务 {done['campaign_id']}，{done['who']}，"
+                   f"{done['decided_at']}）→ {STATUS_LABELS[done['status']]}")
+        click.echo(_finding_line(finding))
+
+    return command
+
+
+_decision_command("confirm", "复核人确认问题成立（计分）。KEY 为问题编号或其唯一前缀（至少 6 位）。", "复核人。")
+_decision_command("dismiss", "复核人撤销问题（不计分），须说明理由。", "复核人。")
+_decision_command("appeal", "部门对计分的问题提出申诉，须说明理由；裁决前仍按原结果计分。", "提出申诉的部门。")
+_decision_command("uphold", "复核人认定申诉成立：问题不再计分，须说明理由。", "复核人。")
+_decision_command("overturn", "复核人驳回申诉：问题继续计分，须说明理由。", "复核人。")
+
+
+@review.command(name="history")
+@click.argument("key")
+@_DB_OPTION
+def review_history_cmd(key, db):
+    """显示一个问题在各次任务中的记录及其全部复核决定（谁、何时、为何）。"""
+    from .review import ACTION_LABELS, STATUS_LABELS, ReviewError, history
+
+    try:
+        key, findings, decisions = history(_review_store(db), key)
+    except ReviewError as exc:
+        _review_fail(exc)
+    click.echo(f"问题 {key}")
+    for f in findings:
+        click.echo(f"  任务 {f['campaign_id']}  {f['outcome']}  {_finding_line({**f, 'key': key})}")
+    if not decisions:
+        click.echo("  尚无复核决定")
+    for d in decisions:
+        why = f"  理由：{d['why']}" if d.get("why") else ""
+        note = "" if d["valid"] else "（当时不允许，未生效）"
+        click.echo(f"  {d['decided_at']}  任务 {d['campaign_id']}  {ACTION_LABELS.get(d['action'], d['action'])}  "
+                   f"{d['who']}{why}  → {STATUS_LABELS.get(d['status'], d['status'])}{note}")
+
+
+@main.command()
+@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--scheme", "scheme_name", required=True, help="评估方案名称或方案文件路径（如 fj-2020-dept）。")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="输出格式：text 为中文计分表，json 为一个 JSON 对象。")
+def score(directory, scheme_name, fmt):
+    """按评估方案给各部门计分：DIRECTORY 下每个文件夹是一个部门（文件夹名即部门名），
+    其中保存该部门的办事指南；逐份检查后整体计分（不抽样，按市级部门计）。"""
+    import json
+
+    from .offline import GUIDE_SUFFIXES
+    from .schemes import load as load_scheme
+    from .scoring import DepartmentInput, score_campaign
+    from .scoring.text import render_text
+
+    try:
+        codes, context = _selected_codes(scheme_name, (), ())
+        scheme_obj = load_scheme(scheme_name)
+    except CatalogError as exc:
+        raise click.UsageError(str(exc)) from exc
+    errors = 0
+    folders = sorted(p for p in directory.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
+    for stray in sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in GUIDE_SUFFIXES
+                        and not p.name.startswith((".", "_"))):
+        click.echo(f"guidecheck: 提示：{stray} 不在部门文件夹中，未计分", err=True)
+    if not folders:
+        errors += 1
+        click.echo(f"guidecheck: 错误：{directory}: 没有部门文件夹（每个部门一个文件夹，文件夹名即部门名）", err=True)
+    departments = []
+    for folder in folders:
+        guides = []
+        for source, path, error in expand_paths([str(folder)]):
+            try:
+                if error:
+                    raise error
+                guides.extend(check_path(source, path, codes, context))
+            except InputError as exc:
+                errors += 1
+                click.echo(f"guidecheck: 错误：{exc}", err=True)
+        departments.append(DepartmentInput(folder.name, guides))
+    campaign = score_campaign(departments, scheme_obj, codes)
+    if fmt == "json":
+        click.echo(json.dumps(campaign.to_contract_json(), ensure_ascii=False))
+    else:
+        click.echo(render_text(campaign, scheme_obj.title), nl=False)
+    sys.exit(2 if errors else 0)
+
+
+from .cli_campaign import campaign, report  # noqa: E402
+
+main.add_command(campaign)
+main.add_command(report)
 
 if __name__ == "__main__":
     main()

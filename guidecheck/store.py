@@ -20,7 +20,7 @@ from sqlite_utils import Database, Migrations
 
 from .model import Finding, GuideRecord, LinkResult
 
-ITEM_STATUSES = ("pending", "fetched", "checked", "error")
+ITEM_STATUSES = ("pending", "fetched", "checked", "error", "unsampled")
 FETCH_KINDS = ("listing", "guide", "extra", "link")  # the usual kinds; others are stored as given
 
 
@@ -80,7 +80,38 @@ def _m003_notes(db: Database) -> None:
     db["notes"].create_index(["campaign_id"])
 
 
-MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes]
+def _m004_sampling_rotation(db: Database) -> None:
+    # Monthly sampling (seed 002 #14): the rotation per department (name + region, so it
+    # spans campaigns) and per item, and every draw made (guidecheck/sampling.py).
+    db["rotations"].create({"department_key": str, "cycle": int, "updated_at": str}, pk="department_key",
+                           not_null={"cycle"}, defaults={"cycle": 1})
+    db["rotation_items"].create({"department_key": str, "item_key": str, "checked_cycle": int, "listed": int,
+                                 "first_month": str, "checked_month": str}, pk=("department_key", "item_key"),
+                                not_null={"checked_cycle", "listed"}, defaults={"checked_cycle": 0, "listed": 1})
+    db["samples"].create({"id": int, "department_key": str, "month": str, "seed": int, "size": int,
+                          "items_json": str, "cycles_json": str, "campaign_id": int, "created_at": str}, pk="id",
+                         not_null={"department_key", "month", "items_json"})
+    db["samples"].create_index(["department_key", "month"], unique=True)
+    db["samples"].create_index(["campaign_id"])
+
+
+def _m005_review_decisions(db: Database) -> None:
+    # Review and appeal decisions on findings (guidecheck/review.py): append-only, which
+    # the triggers enforce; a finding's status is derived from its history.
+    db["decisions"].create({"id": int, "campaign_id": int, "finding_key": str, "action": str, "who": str,
+                            "why": str, "decided_at": str}, pk="id",
+                           foreign_keys=[("campaign_id", "campaigns", "id")],
+                           not_null={"campaign_id", "finding_key", "action", "who", "decided_at"})
+    db["decisions"].create_index(["campaign_id", "finding_key"])
+    db["decisions"].create_index(["finding_key"])
+    db.execute("CREATE TRIGGER decisions_no_update BEFORE UPDATE ON decisions "
+               "BEGIN SELECT RAISE(ABORT, '复核决定只能追加，不能修改'); END")
+    db.execute("CREATE TRIGGER decisions_no_delete BEFORE DELETE ON decisions "
+               "BEGIN SELECT RAISE(ABORT, '复核决定只能追加，不能删除'); END")
+
+
+MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes,
+                                                 _m004_sampling_rotation, _m005_review_decisions]
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_SET = "guidecheck"
 
@@ -213,6 +244,19 @@ class Store:
         if status is not None:
             where, args = where + " AND status = ?", args + [status]
         return list(self.db["items"].rows_where(where, args, order_by="id"))
+
+    def mark_unsampled(self, campaign_id: int, drawn_keys: set[str]) -> None:
+        """Items listed but not drawn this month: kept, marked, never fetched."""
+        with self.db.conn:
+            for item in self.items(campaign_id):
+                if item["item_key"] not in drawn_keys and item["status"] == "pending":
+                    self.db.conn.execute("UPDATE items SET status = 'unsampled' WHERE id = ?", [item["id"]])
+
+    def mark_items_checked(self, campaign_id: int) -> None:
+        """Every fetched item of the campaign has its final results."""
+        with self.db.conn:
+            self.db.conn.execute("UPDATE items SET status = 'checked', updated_at = ? "
+                                 "WHERE campaign_id = ? AND status = 'fetched'", [now_iso(), campaign_id])
 
     def set_item_status(self, item_id: int, status: str, error: str | None = None) -> None:
         if status not in ITEM_STATUSES:
@@ -369,3 +413,116 @@ class Store:
                 content_type=row["content_type"] or "", final_url=row["final_url"] or "",
                 attempts=row["attempts"] or 0, size=row["size"])
         return out
+
+    # transactions
+    def write_transaction(self):
+        """A context manager: a transaction that takes the write lock at once (BEGIN
+        IMMEDIATE), for a read-then-write that must not interleave with another
+        process; nested, a savepoint."""
+        from contextlib import contextmanager
+
+        @contextmanager
+        def transaction():
+            if self.db.conn.in_transaction:
+                with self.db.atomic():
+                    yield self
+                return
+            self.db.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self
+            except BaseException:
+                if self.db.conn.in_transaction:
+                    self.db.conn.execute("ROLLBACK")
+                raise
+            self.db.conn.execute("COMMIT")
+
+        return transaction()
+
+    # sampling rotation (the logic is in guidecheck/sampling.py)
+    @staticmethod
+    def _sample_row(row: dict) -> dict:
+        row = dict(row)
+        row["items"] = json.loads(row.pop("items_json") or "[]")
+        row["cycles"] = json.loads(row.pop("cycles_json") or "[]")
+        return row
+
+    def sample(self, department_key: str, month: str) -> dict | None:
+        """The stored draw of a department for a month (items and cycles as lists)."""
+        rows = list(self.db["samples"].rows_where("department_key = ? AND month = ?", [department_key, month]))
+        return self._sample_row(rows[0]) if rows else None
+
+    def samples(self, *, month: str | None = None, campaign_id: int | None = None,
+                department_key: str | None = None) -> list[dict]:
+        where, args = [], []
+        for column, value in (("month", month), ("campaign_id", campaign_id), ("department_key", department_key)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        return [self._sample_row(r) for r in self.db["samples"].rows_where(
+            " AND ".join(where) or None, args or None, order_by="month, department_key")]
+
+    def latest_sample_month(self, department_key: str) -> str | None:
+        return self.db.execute("SELECT max(month) FROM samples WHERE department_key = ?",
+                               [department_key]).fetchone()[0]
+
+    def rotation_state(self, department_key: str) -> tuple[int, dict[str, dict]]:
+        """(the department's current cycle, 1 when new; item_key -> its rotation row)."""
+        found = self.db.execute("SELECT cycle FROM rotations WHERE department_key = ?", [department_key]).fetchone()
+        items = {r["item_key"]: r for r in self.db["rotation_items"].rows_where("department_key = ?",
+                                                                                [department_key])}
+        return (found[0] if found else 1), items
+
+    def save_draw(self, department_key: str, *, month: str, seed: int, size: int, listed: list[str],
+                  drawn: list[str], cycles: list[int], cycle: int, campaign_id: int | None = None) -> None:
+        """Store a draw in one transaction: the department's cycle, the listed items
+        (new ones added, unlisted ones marked withdrawn), the drawn items as checked
+        in their cycle, and the sample itself."""
+        stamp = now_iso()
+        with self.db.atomic():
+            conn = self.db.conn
+            conn.execute("INSERT INTO rotations (department_key, cycle, updated_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT(department_key) DO UPDATE SET cycle = excluded.cycle, "
+                         "updated_at = excluded.updated_at", [department_key, cycle, stamp])
+            conn.execute("UPDATE rotation_items SET listed = 0 WHERE department_key = ?", [department_key])
+            conn.executemany("INSERT INTO rotation_items (department_key, item_key, checked_cycle, listed, "
+                             "first_month) VALUES (?, ?, 0, 1, ?) ON CONFLICT(department_key, item_key) "
+                             "DO UPDATE SET listed = 1", [(department_key, key, month) for key in listed])
+            conn.executemany("UPDATE rotation_items SET checked_cycle = ?, checked_month = ? "
+                             "WHERE department_key = ? AND item_key = ?",
+                             [(c, month, department_key, key) for key, c in zip(drawn, cycles)])
+            conn.execute("INSERT INTO samples (department_key, month, seed, size, items_json, cycles_json, "
+                         "campaign_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                         [department_key, month, seed, size, json.dumps(drawn, ensure_ascii=False),
+                          json.dumps(cycles), campaign_id, stamp])
+
+    # review decisions (the logic is in guidecheck/review.py)
+    def review_findings(self, campaign_id: int | None = None) -> list[dict]:
+        """Findings with their record's source, item and department (all campaigns
+        when campaign_id is None), in campaign and item order."""
+        where, args = ("WHERE f.campaign_id = ?", [campaign_id]) if campaign_id is not None else ("", [])
+        return list(self.db.query(
+            "SELECT f.*, json_extract(r.record_json, '$.source') AS source, i.item_key, i.name AS item_name, "
+            "d.name AS department, d.region AS region FROM findings f "
+            "LEFT JOIN records r ON r.id = f.record_id LEFT JOIN items i ON i.id = f.item_id "
+            f"LEFT JOIN departments d ON d.id = i.department_id {where} "
+            "ORDER BY f.campaign_id, f.item_id, f.id", args))
+
+    def add_decision(self, campaign_id: int, finding_key: str, action: str, *, who: str,
+                     why: str | None = None) -> int:
+        """Append a decision (the table refuses updates and deletes); returns its id."""
+        with self.db.atomic():
+            return self.db.conn.execute(
+                "INSERT INTO decisions (campaign_id, finding_key, action, who, why, decided_at) "
+                "VALUES (?, ?, ?, ?, ?, ?)", [campaign_id, finding_key, action, who, why, now_iso()]).lastrowid
+
+    def decision(self, decision_id: int) -> dict:
+        return self.db["decisions"].get(decision_id)
+
+    def decisions(self, *, campaign_id: int | None = None, finding_key: str | None = None) -> list[dict]:
+        """Decisions in the order they were made."""
+        where, args = [], []
+        for column, value in (("campaign_id", campaign_id), ("finding_key", finding_key)):
+            if value is not None:
+                where.append(f"{column} = ?")
+                args.append(value)
+        return list(self.db["decisions"].rows_where(" AND ".join(where) or None, args or None, order_by="id"))

@@ -22,6 +22,7 @@ from .settings import scrapy_settings
 from .spider import Department, GuideSpider
 
 LINK_CODES = {"K001", "K002", "K003", "K004"}
+RECHECK_CHUNK = 256  # items whose bodies are held in memory at once
 CHECKED_LINK_ROLES = {"form", "sample", "policy", "result_sample", "other"}
 FILE_ROLES = {"form", "sample"}
 
@@ -87,7 +88,7 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     crawler = process.create_crawler(GuideSpider)
     process.crawl(crawler, campaign_id=campaign_id, store=store, snapshots=snapshots,
                   departments=departments, allowed_hosts=hosts, codes=offline_codes(), progress=progress,
-                  skip_items=done)
+                  skip_items=done, sampling=store.campaign(campaign_id)["settings"].get("sample"))
     started = time.perf_counter()
     process.start()
     seconds = time.perf_counter() - started
@@ -141,22 +142,38 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
     return len(todo)
 
 
-def recheck(store, snapshots, campaign_id: int, *, save: bool) -> list[tuple[dict, CheckedGuide]]:
-    """Check every item again from its snapshots and the stored link results:
-    no network. With save=True the results replace the stored ones."""
+def recheck(store, snapshots, campaign_id: int, *, save: bool,
+            only_items: set[int] | None = None) -> list[tuple[dict, CheckedGuide]]:
+    """Check items again from their snapshots and the stored link results: no
+    network. With save=True the results replace the stored ones. Extraction and
+    checks run in worker processes, a chunk of items at a time."""
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
     link_results = store.link_results(campaign_id)
     codes = offline_codes() | LINK_CODES
+    items = [item for item in store.items(campaign_id) if only_items is None or item["id"] in only_items]
+    # Each job carries only the results of the links its item's guide offered.
+    item_links: dict[int, set[str]] = {}
+    for record in store.records(campaign_id):
+        item_links.setdefault(record["item_id"], set()).update(link["url"] for link in record.get("links", []))
     out = []
-    for item in store.items(campaign_id):
-        main, extras = item_fetches(store, snapshots, campaign_id, item)
-        if main is None:
-            continue
-        outcome = check_item(main, extras, link_results, codes)
-        if save:
-            store.save_item_results(campaign_id, item["id"], item.get("main_sha"),
-                                    [(g.record, g.findings) for g in outcome.guides],
-                                    status="checked", error=outcome.error or None)
-        out.extend((item, g) for g in outcome.guides)
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for start in range(0, len(items), RECHECK_CHUNK):
+            jobs = []
+            for item in items[start:start + RECHECK_CHUNK]:
+                main, extras = item_fetches(store, snapshots, campaign_id, item)
+                if main is not None:
+                    offered = item_links.get(item["id"], set())
+                    jobs.append((item, main, extras, {u: link_results[u] for u in offered if u in link_results}))
+            outcomes = pool.map(check_item, [j[1] for j in jobs], [j[2] for j in jobs], [j[3] for j in jobs],
+                                [codes] * len(jobs), chunksize=8)
+            for (item, *_), outcome in zip(jobs, outcomes):
+                if save:
+                    store.save_item_results(campaign_id, item["id"], item.get("main_sha"),
+                                            [(g.record, g.findings) for g in outcome.guides],
+                                            status="checked", error=outcome.error or None)
+                out.extend((item, g) for g in outcome.guides)
     return out
 
 
@@ -185,8 +202,15 @@ def item_fetches(store, snapshots, campaign_id: int, item: dict) -> tuple[Fetche
 
 
 def finish(db_path: Path, campaign_id: int) -> int:
+    """Add the link findings: recheck the items that offer a link whose check found a
+    problem (the link rules are the only ones that read link results, so every other
+    item's crawl-time findings already are its final ones)."""
     store, snapshots = open_stores(db_path)
-    results = recheck(store, snapshots, campaign_id, save=True)
+    problem_urls = {url for url, r in store.link_results(campaign_id).items() if r.status != "ok"}
+    affected = {record["item_id"] for record in store.records(campaign_id)
+                if any(link["url"] in problem_urls for link in record.get("links", []))}
+    results = recheck(store, snapshots, campaign_id, save=True, only_items=affected) if affected else []
+    store.mark_items_checked(campaign_id)
     store.set_campaign_status(campaign_id, "done")
     return len(results)
 
@@ -243,6 +267,8 @@ def summarize(db_path: Path, campaign_id: int) -> CampaignSummary:
     by_dept = {d["id"]: {"name": d["name"], "items": 0, "fail": 0, "review": 0, "errors": 0}
                for d in store.departments(campaign_id)}
     for item in store.items(campaign_id):
+        if item["status"] == "unsampled":
+            continue
         entry = by_dept[item["department_id"]]
         entry["items"] += 1
         entry["errors"] += item["status"] == "error" or bool(item.get("error"))

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.exceptions import DontCloseSpider
 from scrapy.exceptions import (
     CannotResolveHostError,
     DownloadCancelledError,
@@ -90,7 +92,7 @@ class GuideSpider(scrapy.Spider):
 
     def __init__(self, *, campaign_id: int, store, snapshots, departments: list[Department],
                  allowed_hosts: set[str], codes=None, context=None, progress=None, offline: bool = False,
-                 skip_items: set[int] = frozenset(), **kwargs):
+                 skip_items: set[int] = frozenset(), sampling: dict | None = None, **kwargs):
         super().__init__(**kwargs)
         self.campaign_id = campaign_id
         self.store = store
@@ -103,6 +105,7 @@ class GuideSpider(scrapy.Spider):
         self.progress = progress
         self.offline = offline
         self.skip_items = set(skip_items)
+        self.sampling = sampling  # {"month": "2026-11", "size": 20}: draw before fetching guides
         self.seen_listing: dict[int, set[str]] = {}
         self.notes: list[str] = []
         # Extraction and checks run in a worker process, so the crawl's own process
@@ -228,6 +231,38 @@ class GuideSpider(scrapy.Spider):
     # --- guides
     def _item(self, dept: Department, key: str, name: str, url: str):
         item_id = self.store.upsert_item(self.campaign_id, dept.id, key, name, url)
+        if self.sampling:
+            return  # items are drawn once every listing is read (spider_idle)
+        yield from self._guide_request(dept, item_id, key, url)
+
+    def _draw_and_fetch(self):
+        """Every listing is read: draw the month's sample and fetch the drawn guides."""
+        from ..sampling import draw_campaign
+
+        self.sampling, sampling = None, self.sampling
+        drawn = draw_campaign(self.store, self.campaign_id, month=sampling["month"],
+                              size=int(sampling.get("size", 20)))
+        keep = {key for keys in drawn.values() for key in keys}
+        departments = {d.id: d for d in self.departments}
+        self.store.mark_unsampled(self.campaign_id, keep)
+        for item in self.store.items(self.campaign_id):
+            if item["item_key"] in keep and item["department_id"] in departments:
+                for request in self._guide_request(departments[item["department_id"]], item["id"],
+                                                   item["item_key"], item["guide_url"]):
+                    self.crawler.engine.crawl(request)
+
+    def spider_idle(self):
+        if self.sampling:
+            self._draw_and_fetch()
+            raise DontCloseSpider
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.spider_idle, signal=signals.spider_idle)
+        return spider
+
+    def _guide_request(self, dept: Department, item_id: int, key: str, url: str):
         if item_id in self.skip_items:
             return
         self.skip_items.add(item_id)  # one request per item per run, however often it is listed

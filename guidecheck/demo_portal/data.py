@@ -132,6 +132,10 @@ class Guide:
     policy: FileRef | None = None
     defects: list[str] = field(default_factory=list)
     expected: list[dict] = field(default_factory=list)
+    # Where the 在线办理 control leads (handling.py): None the fast /handle/{code},
+    # "" no control at all; `journey` names the planted journey kind.
+    handle_path: str | None = None
+    journey: str | None = None
 
     @property
     def family(self) -> int:
@@ -159,7 +163,7 @@ class Guide:
 
     @property
     def handle_url(self) -> str:
-        return f"/handle/{self.code}"
+        return self.handle_path if self.handle_path is not None else f"/handle/{self.code}"
 
     def basis(self) -> str | None:
         if self.basis_text is not None:
@@ -271,6 +275,12 @@ class Site:
         kind = kind_at(self, d, i)
         if kind:
             apply_defect(guide, kind, random.Random(f"{self.seed}:{dept.code}:{i}:defect"))
+        else:
+            from .handling import apply_journey, journey_kind_at
+
+            journey = journey_kind_at(self, d, i)
+            if journey:
+                apply_journey(guide, journey)
         return guide
 
     def _clean_guide(self, dept: Department, i: int) -> Guide:

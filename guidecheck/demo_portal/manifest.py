@@ -17,6 +17,7 @@ Outcomes (also stated in the manifest's `outcomes` field):
 """
 from __future__ import annotations
 
+from . import handling, homepages
 from .data import BLOCK, FAMILY_NAMES, Guide, Site
 from .defects import KINDS, dept_kinds, kind_at
 
@@ -95,4 +96,8 @@ def build_manifest(site: Site, base_url: str = "", *, all_items: bool = False) -
         "kinds": [{"kind": k.name, "families": list(k.families), "what": k.what} for k in KINDS],
         "items_listed": "all" if all_items else "planted",
         "items": items,
+        # Journeys (need a browser; handling.py) and homepages (homepages.py): extra
+        # expectations kept apart from `items`, whose offline and link findings they leave alone.
+        **handling.manifest_entries(site, base_url),
+        "portal_pages": homepages.manifest_entry(site, base_url),
     }

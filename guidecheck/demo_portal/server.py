@@ -13,7 +13,7 @@ import threading
 
 from aiohttp import web
 
-from . import files, render_gbk, render_pages, render_script, render_table, traps
+from . import files, handling, homepages, render_gbk, render_pages, render_script, render_table, traps
 from .data import Site
 
 SLOW_SECONDS = 30.0
@@ -80,14 +80,15 @@ def create_app(site: Site, *, delays: bool = True) -> web.Application:
         if found is None or request.match_info["area"] != "350100000000" or found[0].family != 1:
             return _not_found()
         g = site.guide(found[0].index, found[1])
-        body = render_table.faq_page(g) if faq else render_table.guide_page(g)
+        body = render_table.faq_page(g) if faq else handling.adjust_control(render_table.guide_page(g), g)
         return web.Response(body=body, content_type="text/html", charset="utf-8")
 
     async def bszn(request):
         g = _guide_by_code(request.query.get("id", ""))
         if g is None or g.family != 2:
             return _not_found()
-        return web.Response(body=render_gbk.guide_page(g), content_type="text/html", charset=render_gbk.CHARSET)
+        body = handling.adjust_control(render_gbk.guide_page(g), g, render_gbk.CHARSET)
+        return web.Response(body=body, content_type="text/html", charset=render_gbk.CHARSET)
 
     async def v2_guide(request):
         code = request.match_info["code"]
@@ -167,6 +168,8 @@ def create_app(site: Site, *, delays: bool = True) -> web.Application:
         return _not_found()
 
     r = app.router
+    handling.add_routes(app, site)  # before /handle/{code}, which would take /handle/search
+    homepages.add_routes(app, site)
     r.add_get("/", home)
     r.add_get("/robots.txt", robots)
     r.add_get("/dept/{code}", dept_page)

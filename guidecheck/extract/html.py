@@ -25,6 +25,7 @@ from .html_common import (
     is_labelish_class,
     link_role,
     may_have_role,
+    prune_chrome,
     web_href,
 )
 from .html_common import (
@@ -32,7 +33,7 @@ from .html_common import (
 )
 from .html_lines import PANE_TAG, Line, linearise, mark_tabs
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
-from .html_tables import find_div_grids, find_tables
+from .html_tables import find_div_grids, find_tables, may_have_div_grid
 from .labels import MAX_LABEL_LEN, label_hint, match_label, normalize_label
 from .text import collapse
 
@@ -44,6 +45,10 @@ SHELL_MAX_FILLED = 0.25
 _MAX_LABEL_CHARS = 40  # raw label text (spaces, numbering, brackets included)
 _ORPHAN_REACH = 30  # lines around the guide whose loose links are kept
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
+# For a page's own bytes once decode_html found them to be UTF-8 (a <meta
+# charset> saying otherwise is overridden, as decode_html decided).
+_PARSER_UTF8 = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
+                                encoding="utf-8")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
 _SEPARATORS = " \t\n\u3000\u00a0；;。，,"
 _NUM_HEADING_RE = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十\d]{1,3}部分)\s*"
@@ -160,13 +165,23 @@ def _split_line(ln: Line, pos: int = _ANY):
     `pos` says how a label may start the line (_ANY, or _EXACT / _COLON for a
     line in the value position of a label, see _value_pos)."""
     text = ln.text
+    colon = "：" in text or ":" in text
+    if not colon:
+        if pos == _COLON:
+            return None
+        if not ln.bounds:  # one run of text: a whole-line label, or nothing
+            t = text.lstrip()
+            if not t or len(t) > _MAX_LABEL_CHARS or not label_hint(t, _MAX_LABEL_CHARS):
+                return None
+            key = match_label(t, pos == _ANY)
+            return None if key is None else [(key, "")]
     head = label_hint(text, _MAX_LABEL_CHARS + 8)
     bounds = sorted(set(ln.bounds)) if ln.bounds else []
     if head:
         first = _label_at(text, 0, bounds, True, pos)
         if first is not None:
             return _pairs(text, bounds, first[0], first[2])
-    if len(text) > 300 or ("：" not in text and ":" not in text):
+    if not colon or len(text) > 300:
         return None
     if not head and not label_hint(text, len(text)):
         return None
@@ -191,7 +206,10 @@ def _value_pos(ln: Line, bare) -> int:
     if bare is None:
         return _ANY
     blk = ln.block
-    if blk is None or ln.tag in _LABEL_TAGS or is_labelish_class(blk.get("class")):
+    if blk is None or ln.tag in _LABEL_TAGS:
+        return _ANY
+    cls = blk.get("class")
+    if cls and is_labelish_class(cls):
         return _ANY
     label, nxt = bare
     el = blk
@@ -225,25 +243,32 @@ def _short(text: str, limit: int = 20) -> bool:
     return 0 < len(norm) <= limit and not any(ch in norm for ch in "，。；,;！!？?")
 
 
-def _is_break(ln: Line, label_tables: set) -> bool:
+_BREAK_TAGS = HEADING_TAGS | {PANE_TAG}
+
+
+def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
     """A heading or a label we do not know: it ends the current section."""
     tag = ln.tag
-    if tag in HEADING_TAGS or tag == PANE_TAG:
+    if tag in _BREAK_TAGS:
         return True
     text = ln.text
     if len(text) > 80:
         return _NUM_HEADING_RE.match(text) is not None
-    if tag in ("th", "dt") and _short(text):
+    if (tag == "th" or tag == "dt") and _short(text):
         return True
     blk = ln.block
-    if blk is not None and is_labelish_class(blk.get("class")) and _short(text):
-        return True
+    if blk is not None:
+        cls = blk.get("class")
+        if cls and is_labelish_class(cls) and _short(text):
+            return True
     if _NUM_HEADING_RE.match(text):
         return True
     if tag == "td" and label_tables and _short(text, MAX_LABEL_LEN):
         tr = blk.getparent()
         if tr is not None and tr.getparent() in label_tables:
-            cells = [c for c in tr if c.tag in ("td", "th")]
+            cells = row_cells.get(tr)
+            if cells is None:
+                cells = row_cells[tr] = [c for c in tr if c.tag in ("td", "th")]
             if len(cells) % 2 == 0 and cells.index(blk) % 2 == 0:
                 return True
     return False
@@ -255,6 +280,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
     secs: list[_Section] = []
     cur: _Section | None = None
     label_tables: set = set()
+    row_cells: dict = {}
     orphan_links: list = []
     first_key = last_key = -1
     bare = None  # the last bare label line: (its block, the block's next sibling)
@@ -308,7 +334,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if tr is not None:
                     label_tables.add(tr.getparent())
             continue
-        if cur is None or _is_break(ln, label_tables):
+        if cur is None or _is_break(ln, label_tables, row_cells):
             cur = None
             if ln.links:
                 orphan_links.append((idx, ln.links))
@@ -352,15 +378,19 @@ def _check_shell(source: str, secs: list[_Section], values: dict[str, str]) -> N
 # ---------------------------------------------------------------- record
 
 def _parse(text: str):
-    if text.lstrip().startswith("<?xml"):
-        text = _XML_DECL_RE.sub("", text, count=1)
     if not text.strip():
         return None
+    raw = getattr(text, "raw", None)  # decode.DecodedText: the page's own UTF-8 bytes
     try:
-        root = etree.fromstring(text, _PARSER)
+        if raw is not None:
+            return etree.fromstring(raw, _PARSER_UTF8)
+        if text.lstrip().startswith("<?xml"):
+            text = _XML_DECL_RE.sub("", text, count=1)
+            if not text.strip():
+                return None
+        return etree.fromstring(text, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
         return None
-    return root
 
 
 def _title_name(root) -> str:
@@ -399,10 +429,12 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     body = root.find("body")
     if body is None:
         body = root
+    prune_chrome(body)
     structs, skip = find_tables(body, url)
-    grids, hidden = find_div_grids(body, url, skip)
-    structs.update(grids)
-    skip |= hidden
+    if may_have_div_grid(text):
+        grids, hidden = find_div_grids(body, url, skip)
+        structs.update(grids)
+        skip |= hidden
     lines, starts = linearise(body, structs, skip)
     lines = mark_tabs(lines, starts, body)
     secs = _sections(lines)

@@ -5,7 +5,10 @@ import functools
 import re
 from urllib.parse import urljoin
 
+from lxml import etree
+
 from .. import catalog
+from .labels import label_words_re, match_label
 from .text import collapse
 
 BLOCK_TAGS = frozenset(
@@ -44,8 +47,18 @@ def is_skipped_region(el) -> bool:
     return bool(ident and _SKIP_CLASS_RE.search(ident))
 
 
+_labelish_cache: dict[str, bool] = {}
+
+
 def is_labelish_class(cls: str | None) -> bool:
-    return bool(cls) and _LABELISH_CLASS_RE.search(cls) is not None
+    if not cls:
+        return False
+    hit = _labelish_cache.get(cls)
+    if hit is None:
+        hit = _LABELISH_CLASS_RE.search(cls) is not None
+        if len(_labelish_cache) < 10000:
+            _labelish_cache[cls] = hit
+    return hit
 
 
 def node_text(el) -> str:
@@ -140,3 +153,115 @@ def link_role(text: str, href: str, section: str | None, column: str | None = No
     if section == "materials" and (res["download"].search(text) or _DOC_EXT_RE.search(href)):
         return "form"
     return "other"
+
+
+# ---------------------------------------------------------------- page chrome
+
+# Most of a real portal page is chrome: a mega-menu of 100+ links, footers of
+# department links. It is cut from the tree before any Python walks it: by tag
+# (nav, footer) and, whatever the class names say, by shape (link lists).
+_CHROME_MARK = "guidecheck-chrome"
+_LIST_TAGS = ("ul", "ol", "dl", "menu", "div", "p", "section", "aside", "header", "span", "td")
+LINK_LIST_MIN = 8  # links (and child elements) of a list worth cutting
+_LINK_LIST_NONLINK = 0.2  # text outside links, at most this share of the link text
+_LINK_LIST_AVG = 16  # average link text (characters): menus and link lists are short
+_GUARDED_MAX = 40  # up to this many links, a list of role words or labels is kept
+_EXSLT = {"str": "http://exslt.org/strings"}
+_SEP = "\ue000"  # a private-use character: joins the parts of one XPath answer
+# One XPath call per candidate (each call has a fixed cost): the number of
+# links, their text and their hrefs.
+_LINKS_INFO = etree.XPath(
+    f"concat(count(descendant::a), '{_SEP}', str:concat(descendant::a), '{_SEP}', "
+    f"str:concat(descendant::a/@href))", namespaces=_EXSLT, regexp=False, smart_strings=False)
+_DOC_HREF_RE = re.compile(r"\.(?:docx?|xlsx?|wps|et|pdf|ofd|zip|rar|7z)(?![a-z])", re.IGNORECASE)
+_PROSE = "，。；：:！？"
+
+
+@functools.cache
+def _role_words() -> tuple[str, ...]:
+    return tuple(sorted({w for ws in (catalog.vocab().get("link_roles", {}) or {}).values() for w in ws or () if w}))
+
+
+def _count_words(text: str, words) -> int:
+    """Occurrences of any of `words` (str.count per word: far cheaper than one
+    regex alternation scanning a long text)."""
+    return sum(text.count(w) for w in words if w in text)
+
+
+def _solid_len(text: str) -> int:
+    """Characters other than white space and list separators."""
+    return len("".join(text.split())) - sum(text.count(c) for c in "|｜·•/")
+
+
+def _text_before(el, limit: int = 40) -> str:
+    """The text just before an element (its previous sibling's, or its parent's
+    lead text, climbing while it is the first thing in its parent)."""
+    for _ in range(4):
+        prev = el.getprevious()
+        if prev is not None:
+            tail = prev.tail
+            if tail and tail.strip():
+                return tail.strip()[-limit:]
+            return "".join(prev.itertext()).strip()[-limit:] if len(prev) < 50 else ""
+        parent = el.getparent()
+        if parent is None:
+            return ""
+        if parent.text and parent.text.strip():
+            return parent.text.strip()[-limit:]
+        el = parent
+    return ""
+
+
+def _is_link_list(el) -> bool:
+    """A block of short links with (almost) nothing else: a menu, a footer's
+    department list, a 友情链接 bar. Not a guide's list of forms, laws or FAQ
+    questions, nor a tab bar, nor a value (a label just before it or at its
+    head)."""
+    text = etree.tostring(el, method="text", encoding=str, with_tail=False)
+    if sum(text.count(c) for c in _PROSE) > 2:
+        return False  # sentences, "label：value": content
+    total = _solid_len(text)
+    count, links, hrefs = _LINKS_INFO(el).split(_SEP)
+    n = int(count)
+    if n < LINK_LIST_MIN:
+        return False
+    solid = _solid_len(links)
+    if solid > _LINK_LIST_AVG * n or total - solid > _LINK_LIST_NONLINK * solid:
+        return False
+    if links.count("《") >= 2:
+        return False
+    if n <= _GUARDED_MAX:
+        # Few links: could be a guide's own list (online/form buttons, a tab bar).
+        roles = _count_words(links, _role_words())
+        if roles >= 2 and roles * 5 >= n:
+            return False
+        labels = len(label_words_re().findall("".join(links.split())))
+        if labels >= 2 and labels * 4 >= n:
+            return False
+    if len(_DOC_HREF_RE.findall(hrefs)) >= 2:
+        return False
+    before = _text_before(el)
+    if before.endswith(("：", ":")) or (before and match_label(before.split()[-1]) is not None):
+        return False
+    return True
+
+
+def prune_chrome(body) -> int:
+    """Remove page chrome from the tree (keeping each removed element's tail
+    text, as the line walk would): nav and footer elements and link lists
+    (is_link_list). Returns how many subtrees were cut."""
+    cut = 0
+    for el in body.iter("nav", "footer"):
+        el.tag = _CHROME_MARK
+        cut += 1
+    for el in body.iter(*_LIST_TAGS):
+        if len(el) < LINK_LIST_MIN or el.tag == _CHROME_MARK:
+            continue
+        if next(el.iterancestors(_CHROME_MARK), None) is not None:
+            continue
+        if _is_link_list(el):
+            el.tag = _CHROME_MARK
+            cut += 1
+    if cut:
+        etree.strip_elements(body, _CHROME_MARK, with_tail=False)
+    return cut

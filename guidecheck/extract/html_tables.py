@@ -9,6 +9,7 @@ older Zhejiang pages print the materials as a grid of divs. Both are handled.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -16,6 +17,7 @@ from lxml import etree
 from .. import catalog
 from ..model import FaqPair, Material, ProcessStep
 from .html_common import CELL_TAGS, link_role, node_text, web_href
+from .text import unescape_all
 from .labels import (
     match_faq_header,
     match_label,
@@ -322,6 +324,42 @@ def _grid_names() -> tuple[etree.XPath, frozenset]:
     core = sorted(w for w in names if not any(o != w and o in w for o in names))
     tests = " or ".join(f"contains(., '{w}')" for w in core)
     return etree.XPath(f"//text()[{tests}]"), frozenset(names)
+
+
+_TAG_NAME_RE = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
+_VOID_TAGS = frozenset(("br", "hr", "img", "input", "meta", "link", "wbr", "area", "col", "embed", "source"))
+
+
+def may_have_div_grid(html: str) -> bool:
+    """Cheap test on the page source: could find_div_grids find anything? (Some
+    text node, not a tail and not in a table cell, reads as a materials "name"
+    header.) Scanning the source with str.find is much cheaper than an XPath
+    over every text node of the parsed page."""
+    if "&#" in html:
+        return True  # a numeric character reference could spell the header
+    names = _grid_names()[1]
+    for word in _grid_core_words():
+        i = html.find(word)
+        while i >= 0:
+            lt = html.rfind(">", 0, i)
+            gt = html.find("<", i)
+            if lt >= 0 and gt >= 0 and gt - lt <= 400:
+                seg = html[lt + 1:gt]
+                if "&" in seg:
+                    seg = unescape_all(seg)
+                if len(seg) <= 40 and normalize_label(seg) in names:
+                    m = _TAG_NAME_RE.match(html, html.rfind("<", 0, lt + 1))
+                    tag = m.group(1).lower() if m else ""
+                    if tag not in ("td", "th") and tag not in _VOID_TAGS:
+                        return True
+            i = html.find(word, i + len(word))
+    return False
+
+
+@functools.cache
+def _grid_core_words() -> tuple[str, ...]:
+    names = {normalize_label(w) for w in catalog.labels()["material_fields"]["name"]}
+    return tuple(sorted(w for w in names if not any(o != w and o in w for o in names)))
 
 
 def _grid_hits(root):

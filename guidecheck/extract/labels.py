@@ -36,12 +36,28 @@ _SENTENCE_RE = re.compile(r"[，。；！？,;!?]")
 _CONNECTORS = "/／、与及和或暨"
 
 
+_NORM_CACHE: dict[str, str] = {}
+_NORM_CACHE_MAX = 50000
+_NORM_CACHE_LEN = 24  # only short text is cached: labels recur, values do not
+
+
 def normalize_label(text: str | None) -> str:
     """Strip what portals add around a label: spaces (also letter-spacing),
     asterisks, numbering (一、 1. （一） (1) 第一部分), bracketed notes or units
     ("(工作日)", "（办事机构）") and trailing colons."""
     if not text:
         return ""
+    if len(text) > _NORM_CACHE_LEN:
+        return _normalize(text)
+    out = _NORM_CACHE.get(text)
+    if out is None:
+        out = _normalize(text)
+        if len(_NORM_CACHE) < _NORM_CACHE_MAX:
+            _NORM_CACHE[text] = out
+    return out
+
+
+def _normalize(text: str) -> str:
     s = _SPACE_RE.sub("", text)
     if not s:
         return ""
@@ -144,6 +160,12 @@ def _trie_pattern(words: list[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return emit(trie)
+
+
+def label_words_re() -> re.Pattern:
+    """One pattern for every label synonym (white space removed): findall
+    counts the labels a text holds."""
+    return _hint_re()
 
 
 def label_hint(text: str, span: int = 48) -> bool:

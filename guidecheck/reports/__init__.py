@@ -1,0 +1,40 @@
+"""Reports: console text and JSON lines (`console`), the campaign text report
+(`campaign_text`), and the campaign reports a department acts on, written from
+the report model (guidecheck/report_model.py) by `write_reports`:
+
+    report.html   one self-contained page: ranking chart, scorecards, findings with filters
+    report.xlsx   汇总 sheet and one 扣分明细 sheet per department
+    findings.csv  every finding, UTF-8 with BOM
+    report.json   the model itself
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+FILE_NAMES = {"html": "report.html", "xlsx": "report.xlsx", "csv": "findings.csv", "json": "report.json"}
+
+
+def write_reports(model: dict, out_dir, formats=("html", "xlsx", "csv", "json")) -> dict[str, Path]:
+    """Write the campaign reports named by `formats` into `out_dir` (made if
+    missing) and return {format: path}. Formats: html, xlsx, csv, json."""
+    unknown = [f for f in formats if f not in FILE_NAMES]
+    if unknown:
+        raise ValueError(f"未知的报告格式：{', '.join(map(str, unknown))}（可用：{', '.join(FILE_NAMES)}）")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    for fmt in formats:
+        path = out / FILE_NAMES[fmt]
+        if fmt == "html":
+            from .html import write_html
+            written[fmt] = write_html(model, path)
+        elif fmt == "xlsx":
+            from .excel import write_xlsx
+            written[fmt] = write_xlsx(model, path)
+        elif fmt == "csv":
+            from .tables import write_csv
+            written[fmt] = write_csv(model, path)
+        else:
+            from .tables import write_json
+            written[fmt] = write_json(model, path)
+    return written

@@ -1,0 +1,135 @@
+"""A reviewer's monthly assessment: a campaign created from a scheme and a
+roster, run (draw the sample, crawl, check links, check), scored under the
+scheme with the reviewers' decisions, and reported.
+
+    create(db, roster_path, scheme, ...) -> campaign id   (validates before anything runs)
+    run(db, campaign_id, options)                           (resumable; a finished one is left as it is)
+    score(db, campaign_id) -> CampaignScore
+    report(db, campaign_id, out_dir, formats) -> {format: path}
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from .crawler import roster as roster_mod
+from .crawler.campaign import CrawlOptions, check_campaign_links, crawl, finish, open_stores
+from .errors import CatalogError
+from .model import Finding
+from .offline import CheckedGuide, offline_codes
+from .schemes import load as load_scheme
+
+LINK_CODES = {"K001", "K002", "K003", "K004"}
+
+
+def create(db_path: Path, roster_path: Path, scheme_name: str, *, name: str | None = None,
+           sample_size: int | None = 20, month: str | None = None, seed: int | None = None) -> int:
+    """A new campaign; the roster and scheme are validated first (file, line, reason)."""
+    roster = roster_mod.load(roster_path)
+    scheme = load_scheme(scheme_name)
+    month = month or date.today().strftime("%Y-%m")
+    if seed is None:
+        seed = int(month.replace("-", ""))
+    settings = {"allow_private": roster.allow_private, "hosts": sorted(roster.hosts), "scheme_path": str(scheme.path),
+                "levels": {e.department: e.level for e in roster.entries}, "month": month}
+    if sample_size:
+        settings["sample"] = {"size": sample_size, "month": month}
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    store, _ = open_stores(db_path)
+    campaign_id = store.create_campaign(name or f"{roster.name} {month}", scheme=scheme.id, settings=settings,
+                                        seed=seed)
+    for entry in roster.entries:
+        store.add_department(campaign_id, entry.department, region=entry.region, profile=entry.profile,
+                             listing_url=entry.listing, homepage=entry.homepage)
+    return campaign_id
+
+
+def run(db_path: Path, campaign_id: int, options: CrawlOptions) -> dict | None:
+    """Run every phase not yet done. A finished campaign changes nothing."""
+    store, _ = open_stores(db_path)
+    campaign = store.campaign(campaign_id)
+    if campaign["status"] == "done":
+        return None
+    options.allow_private = bool(campaign["settings"].get("allow_private"))
+    options.extra_hosts = set(campaign["settings"].get("hosts") or [])
+    stats = crawl(db_path, campaign_id, options)
+    if options.check_links:
+        check_campaign_links(db_path, campaign_id, options)
+    finish(db_path, campaign_id)
+    return stats
+
+
+def judged_rules(store, campaign_id: int) -> set[str]:
+    """The rules that could fire in this campaign: the offline ones, the link rules
+    when links were checked."""
+    codes = offline_codes()
+    if store.link_results(campaign_id):
+        codes |= LINK_CODES
+    return codes
+
+
+def department_guides(store, campaign_id: int) -> dict[str, list[CheckedGuide]]:
+    """The checked guides of each department, rebuilt from the store."""
+    from .checks.cases import record_from_dict
+
+    departments = {d["id"]: d["name"] for d in store.departments(campaign_id)}
+    items = {i["id"]: i for i in store.items(campaign_id)}
+    by_record: dict[int, list[Finding]] = {}
+    for f in store.findings(campaign_id):
+        by_record.setdefault(f["record_id"], []).append(
+            Finding(rule=f["rule"], element=f["element"], outcome=f["outcome"], message=f["message"],
+                    evidence=f["evidence"] or "", material=f["material"]))
+    out: dict[str, list[CheckedGuide]] = {name: [] for name in departments.values()}
+    for row in store.records(campaign_id):
+        item = items.get(row["item_id"])
+        if item is None or item["status"] == "unsampled":
+            continue
+        data = {k: v for k, v in row.items() if k not in ("record_id", "item_id", "snapshot_sha")}
+        record = record_from_dict(data, source=data.get("source", ""))
+        if not record.elements.get("name") and item.get("name"):
+            record.elements.setdefault("name", item["name"])
+        out[departments[item["department_id"]]].append(CheckedGuide(record, by_record.get(row["record_id"], [])))
+    return out
+
+
+def score(db_path: Path, campaign_id: int):
+    from .review import scoring_decisions
+    from .scoring import DepartmentInput, score_campaign
+
+    store, _ = open_stores(db_path)
+    campaign = store.campaign(campaign_id)
+    scheme = _scheme_of(campaign)
+    levels = campaign["settings"].get("levels") or {}
+    guides = department_guides(store, campaign_id)
+    totals = {}
+    for item in store.items(campaign_id):
+        totals[item["department_id"]] = totals.get(item["department_id"], 0) + 1
+    names = {d["id"]: d["name"] for d in store.departments(campaign_id)}
+    inputs = [DepartmentInput(name=name, guides=guides[name], level=levels.get(name, "city"),
+                              items_total=totals.get(dept_id))
+              for dept_id, name in names.items()]
+    return score_campaign(inputs, scheme, judged_rules(store, campaign_id), scoring_decisions(store, campaign_id)), \
+        guides, scheme
+
+
+def report(db_path: Path, campaign_id: int, out_dir: Path, formats=("html", "xlsx", "csv", "json")) -> dict:
+    from .report_model import build_report_model
+    from .reports import write_reports
+
+    store, _ = open_stores(db_path)
+    campaign_score, guides, scheme = score(db_path, campaign_id)
+    campaign = store.campaign(campaign_id)
+    model = build_report_model(campaign_score, guides, scheme,
+                               campaign={"id": campaign_id, "name": campaign["name"],
+                                         "created_at": campaign["created_at"]},
+                               link_results=store.link_results(campaign_id))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    return write_reports(model, out_dir, formats)
+
+
+def _scheme_of(campaign: dict):
+    path = campaign["settings"].get("scheme_path")
+    try:
+        return load_scheme(path if path and Path(path).exists() else campaign["scheme"])
+    except CatalogError as exc:
+        raise CatalogError(f"抓取任务 #{campaign['id']} 的评估方案无法加载：{exc}") from exc

@@ -1,0 +1,151 @@
+"""A pool of browser contexts over one Chromium, restarted when it dies.
+
+    async with BrowserPool(chromium=None, contexts=2) as pool:
+        async with pool.context() as ctx:    # a FRESH context, at most `contexts` at once
+            page = await ctx.new_page()
+
+Chromium is launched with `executable_path=chromium_path(explicit)` (the
+`--chromium` option, $GUIDECHECK_CHROMIUM, Debian's /usr/bin/chromium; None:
+Playwright's own browser) and the crawler's CHROMIUM_ARGS. Playwright turns
+Chromium's popup blocker off by default; the pool turns it back on, so a page
+that opens the handling page with window.open outside a click is blocked as it
+would be in a user's browser.
+
+When Chromium dies (crash, killed, closed), the work running in it fails with
+Playwright errors; `BrowserGone` is what the journey runner turns them into.
+The next `context()` call relaunches Chromium (under a lock, once), so the
+other journeys go on.
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+
+from ..crawler.settings import CHROMIUM_ARGS, chromium_path
+
+LAUNCH_TIMEOUT_MS = 60_000
+# Playwright's own default switch that a user's browser does not have.
+IGNORED_DEFAULT_ARGS = ["--disable-popup-blocking"]
+
+
+class BrowserGone(Exception):
+    """Chromium disconnected (crashed, killed or closed) under a running task."""
+
+
+class BrowserPool:
+    def __init__(self, chromium: str | None = None, contexts: int = 2, *, headless: bool = True,
+                 args: list[str] | None = None):
+        if contexts < 1:
+            raise ValueError("contexts must be at least 1")
+        self.executable = chromium_path(chromium)
+        self.contexts = contexts
+        self.headless = headless
+        self.args = list(CHROMIUM_ARGS if args is None else args)
+        self.launches = 0  # 1 after start; each restart adds one
+        self.browser = None
+        self._pw = None
+        self._sem = asyncio.Semaphore(contexts)
+        self._lock = asyncio.Lock()
+        self._gone = False
+
+    async def __aenter__(self) -> BrowserPool:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        from playwright.async_api import async_playwright
+
+        self._pw = await async_playwright().start()
+        await self._ensure()
+
+    async def close(self) -> None:
+        if self.browser is not None:
+            with contextlib.suppress(Exception):
+                await self.browser.close()
+        self.browser = None
+        if self._pw is not None:
+            with contextlib.suppress(Exception):
+                await self._pw.stop()
+        self._pw = None
+
+    @property
+    def restarts(self) -> int:
+        return max(0, self.launches - 1)
+
+    def alive(self) -> bool:
+        return self.browser is not None and not self._gone and self.browser.is_connected()
+
+    async def _launch(self):
+        options = {"headless": self.headless, "args": self.args, "ignore_default_args": IGNORED_DEFAULT_ARGS,
+                   "timeout": LAUNCH_TIMEOUT_MS}
+        if self.executable:
+            options["executable_path"] = self.executable
+        browser = await self._pw.chromium.launch(**options)
+        self._gone = False
+        browser.on("disconnected", lambda _: self._mark_gone(browser))
+        self.launches += 1
+        return browser
+
+    def _mark_gone(self, browser) -> None:
+        if browser is self.browser:
+            self._gone = True
+
+    async def _ensure(self):
+        async with self._lock:
+            if not self.alive():
+                if self.browser is not None:
+                    with contextlib.suppress(Exception):
+                        await self.browser.close()
+                self.browser = await self._launch()
+            return self.browser
+
+    @contextlib.asynccontextmanager
+    async def context(self, **options):
+        """A fresh browser context (closed on exit). Raises BrowserGone when
+        Chromium dies while it is in use."""
+        async with self._sem:
+            browser = await self._ensure()
+            try:
+                ctx = await browser.new_context(**options)
+            except Exception as exc:  # noqa: BLE001 - Playwright raises plain Errors
+                if not browser.is_connected():
+                    raise BrowserGone(str(exc)) from exc
+                raise
+            try:
+                yield ctx
+            finally:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(ctx.close(), 10)
+
+    def browser_pids(self) -> list[int]:
+        """Process ids of the running Chromium's main process (children of
+        Playwright's driver, which this pool started); for tests that kill it."""
+        driver = _driver_pid(self._pw)
+        if driver is None:
+            return []
+        out = []
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as fh:
+                    stat = fh.read().decode("utf-8", "replace")
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            if ppid == driver:
+                out.append(int(entry))
+        return out
+
+
+def _driver_pid(pw) -> int | None:
+    # Playwright's Python package starts its node driver as a subprocess; Chromium
+    # is that driver's child. Private attributes: guarded, tests only.
+    try:
+        return pw._impl_obj._connection._transport._proc.pid  # noqa: SLF001
+    except AttributeError:
+        return None
