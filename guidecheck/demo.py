@@ -1,9 +1,9 @@
 """`guidecheck demo`: the main job on the bundled demo portal.
 
 Starts the demo portal on 127.0.0.1 (a free port), writes a roster of its
-departments, runs a whole campaign against it (list, fetch, snapshot, check,
-check links, recheck), writes the findings and a Chinese report, and prints
-where they are."""
+departments, and runs a whole monthly campaign against it under the
+fj-2020-dept scheme: list, draw 20 items per department, fetch and snapshot,
+check, check links, score, report. Prints where everything is."""
 from __future__ import annotations
 
 import shutil
@@ -12,12 +12,12 @@ from pathlib import Path
 import click
 import yaml
 
-from .crawler import roster as roster_mod
-from .crawler.campaign import CrawlOptions, run_campaign, stored_results
-from .reports.campaign_text import write_campaign_reports
+from . import assessment
+from .crawler.campaign import CrawlOptions, summarize
 
 # The demo portal's layout families and the profile that reads each.
 FAMILY_PROFILES = {"table-utf8": "demo-table", "hanweb-gbk": "demo-gbk", "script-json": "demo-api"}
+DEMO_SCHEME = "fj-2020-dept"
 
 
 def write_roster(manifest: dict, path: Path) -> Path:
@@ -29,21 +29,24 @@ def write_roster(manifest: dict, path: Path) -> Path:
     return path
 
 
-def run_demo(out: Path, options: CrawlOptions | None = None) -> int:
+def run_demo(out: Path, options: CrawlOptions | None = None, sample_size: int = 20) -> int:
     from .demo_portal.server import start_portal
 
-    options = options or CrawlOptions(allow_private=True)
-    options.allow_private = True  # the demo portal lives on loopback
+    options = options or CrawlOptions()
     if out.exists():
         shutil.rmtree(out)  # the portal's port changes every run: start afresh
     out.mkdir(parents=True)
     db = out / "campaign.db"
     with start_portal() as portal:
         click.echo(f"演示门户已启动：{portal.url}", err=True)
-        roster = roster_mod.load(write_roster(portal.manifest(), out / "roster.yaml"))
-        summary = run_campaign(db, roster, options)
-    paths = write_campaign_reports(db, summary.campaign_id, out, stored_results(db, summary.campaign_id))
+        roster = write_roster(portal.manifest(), out / "roster.yaml")
+        campaign_id = assessment.create(db, roster, DEMO_SCHEME, name="演示门户月度抽查", sample_size=sample_size)
+        stats = assessment.run(db, campaign_id, options)
+    paths = assessment.report(db, campaign_id, out / "report")
+    summary = summarize(db, campaign_id)
+    summary.crawl_stats = stats
     click.echo(summary.text())
-    for label, path in paths.items():
-        click.echo(f"{label}：{path.resolve()}")
+    click.echo(f"评估方案：{DEMO_SCHEME}；每个部门抽查 {sample_size} 个事项")
+    for fmt, path in paths.items():
+        click.echo(f"报告（{fmt}）：{path.resolve()}")
     return 0

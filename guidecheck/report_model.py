@@ -26,7 +26,8 @@ else the first whose rules hold its rule (None when the scheme does not use it).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from urllib.parse import urldefrag
 
 from .catalog import element_title, rules
 from .model import LinkResult
@@ -59,15 +60,17 @@ def _department(score: DepartmentScore) -> dict:
 
 
 def _link(finding, record, link_results) -> dict | None:
+    """The link check behind a K finding (its evidence is the URL), or None when none is known."""
     if not finding.rule.startswith(LINK_RULES_PREFIX) or not finding.evidence:
         return None
+    url = finding.evidence
     result: LinkResult | None = None
-    if link_results:
-        result = link_results.get(finding.evidence)
+    for results in (link_results or {}, record.link_results):
+        result = results.get(url) or results.get(urldefrag(url).url)
+        if result is not None:
+            break
     if result is None:
-        result = record.link_results.get(finding.evidence)
-    if result is None:
-        return {"url": finding.evidence, "status": None, "reason": "", "http_status": None}
+        return None
     return {"url": result.url, "status": result.status, "reason": result.reason, "http_status": result.http_status}
 
 
@@ -124,7 +127,7 @@ def build_report_model(campaign_score: CampaignScore, guides_by_department: Mapp
                     "screenshot": _screenshot(key, evidence),
                 })
     return {
-        "generated_at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+        "generated_at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "catalog_version": campaign_score.catalog_version,
         "campaign": _campaign(campaign),
         "scheme": {"id": scheme.id, "title": scheme.title, "source": str(scheme.raw.get("source", "")),

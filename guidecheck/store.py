@@ -110,8 +110,30 @@ def _m005_review_decisions(db: Database) -> None:
                "BEGIN SELECT RAISE(ABORT, '复核决定只能追加，不能删除'); END")
 
 
+def _m006_journeys_portal_pages(db: Database) -> None:
+    # Journeys (guidecheck/journeys): one row per item, the JourneyResult as JSON and
+    # its evidence files (paths relative to the snapshot root). Portal pages: one row
+    # per homepage checked, its rendered snapshot. H findings belong to a department,
+    # not a guide: item_id NULL and the department in findings.department_id.
+    db["journeys"].create({"campaign_id": int, "item_id": int, "guide_url": str, "status": str,
+                           "median_ms": float, "clicks": int, "reached_url": str, "reason": str,
+                           "result_json": str, "screenshot_path": str, "trace_path": str, "checked_at": str},
+                          foreign_keys=[("campaign_id", "campaigns", "id"), ("item_id", "items", "id")],
+                          not_null={"campaign_id", "item_id", "status"})
+    db["journeys"].create_index(["campaign_id", "item_id"], unique=True)
+    db["portal_pages"].create({"campaign_id": int, "department_id": int, "role": str, "name": str, "url": str,
+                               "final_url": str, "http_status": int, "status": str, "reason": str,
+                               "snapshot_sha": str, "marks_json": str, "checked_at": str},
+                              foreign_keys=[("campaign_id", "campaigns", "id"), ("department_id", "departments", "id")],
+                              not_null={"campaign_id", "role", "url", "status"})
+    db["portal_pages"].create_index(["campaign_id", "url"], unique=True)
+    db["findings"].add_column("department_id", int)
+    db["findings"].create_index(["campaign_id", "department_id"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes,
-                                                 _m004_sampling_rotation, _m005_review_decisions]
+                                                 _m004_sampling_rotation, _m005_review_decisions,
+                                                 _m006_journeys_portal_pages]
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_SET = "guidecheck"
 
@@ -360,7 +382,8 @@ class Store:
     def findings(self, campaign_id: int) -> list[dict]:
         """Findings with their item's key, name and department, in item order."""
         return list(self.db.query(
-            "SELECT f.*, i.item_key, i.name AS item_name, i.department_id FROM findings f "
+            "SELECT f.*, i.item_key, i.name AS item_name, coalesce(i.department_id, f.department_id) AS department_id "
+            "FROM findings f "
             "LEFT JOIN items i ON i.id = f.item_id WHERE f.campaign_id = ? ORDER BY f.item_id, f.id",
             [campaign_id]))
 
@@ -526,3 +549,86 @@ class Store:
                 where.append(f"{column} = ?")
                 args.append(value)
         return list(self.db["decisions"].rows_where(" AND ".join(where) or None, args or None, order_by="id"))
+
+    # journeys and portal pages (the logic is in guidecheck/journeys)
+    def save_journey(self, campaign_id: int, item_id: int, result: dict, *, screenshot_path: str | None = None,
+                     trace_path: str | None = None) -> None:
+        """Store (replace) an item's journey: `result` is JourneyResult.to_json()."""
+        with self.db.conn:
+            self.db.conn.execute(
+                "INSERT INTO journeys (campaign_id, item_id, guide_url, status, median_ms, clicks, reached_url, "
+                "reason, result_json, screenshot_path, trace_path, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(campaign_id, item_id) DO UPDATE SET guide_url = excluded.guide_url, "
+                "status = excluded.status, median_ms = excluded.median_ms, clicks = excluded.clicks, "
+                "reached_url = excluded.reached_url, reason = excluded.reason, result_json = excluded.result_json, "
+                "screenshot_path = excluded.screenshot_path, trace_path = excluded.trace_path, "
+                "checked_at = excluded.checked_at",
+                [campaign_id, item_id, result.get("guide_url", ""), result["status"], result.get("median_ms"),
+                 result.get("clicks", 0), result.get("reached_url", ""), result.get("reason", ""),
+                 json.dumps(result, ensure_ascii=False), screenshot_path, trace_path, now_iso()])
+
+    def journeys(self, campaign_id: int) -> dict[int, dict]:
+        """item_id -> the stored journey row, with `result` (the JourneyResult JSON)."""
+        out = {}
+        for row in self.db["journeys"].rows_where("campaign_id = ?", [campaign_id], order_by="item_id"):
+            row["result"] = json.loads(row.pop("result_json") or "{}")
+            out[row["item_id"]] = row
+        return out
+
+    def replace_item_findings(self, campaign_id: int, item_id: int, record_id: int | None, rules: Iterable[str],
+                              findings: list[Finding]) -> None:
+        """Replace the item's findings of `rules` (e.g. J001-J003) with `findings`,
+        attached to `record_id`; the item's other findings stay."""
+        rules = sorted(set(rules))
+        marks = ",".join("?" * len(rules))
+        with self.db.atomic():
+            self.db.execute(f"DELETE FROM findings WHERE campaign_id = ? AND item_id = ? AND rule IN ({marks})",
+                            [campaign_id, item_id, *rules])
+            self.db.conn.executemany(
+                "INSERT INTO findings (campaign_id, item_id, record_id, rule, element, material, outcome, message, "
+                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(campaign_id, item_id, record_id, f.rule, f.element, f.material, f.outcome, f.message, f.evidence)
+                 for f in findings])
+
+    def save_portal_page(self, campaign_id: int, page: dict, findings: list[Finding]) -> None:
+        """Store (replace) one checked homepage and its H findings in one transaction.
+        `page`: url, role, name, department_id, final_url, http_status, status (ok |
+        error), reason, snapshot_sha, marks (dict). The findings have no item: their
+        department is findings.department_id, their evidence the page URL."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM findings WHERE campaign_id = ? AND item_id IS NULL AND evidence = ? "
+                            "AND rule IN ('H001', 'H002', 'H003')", [campaign_id, page["url"]])
+            self.db.execute(
+                "INSERT INTO portal_pages (campaign_id, department_id, role, name, url, final_url, http_status, "
+                "status, reason, snapshot_sha, marks_json, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(campaign_id, url) DO UPDATE SET department_id = excluded.department_id, "
+                "role = excluded.role, name = excluded.name, final_url = excluded.final_url, "
+                "http_status = excluded.http_status, status = excluded.status, reason = excluded.reason, "
+                "snapshot_sha = excluded.snapshot_sha, marks_json = excluded.marks_json, checked_at = excluded.checked_at",
+                [campaign_id, page.get("department_id"), page["role"], page.get("name", ""), page["url"],
+                 page.get("final_url", ""), page.get("http_status"), page["status"], page.get("reason", ""),
+                 page.get("snapshot_sha"), json.dumps(page.get("marks") or {}, ensure_ascii=False), now_iso()])
+            self.db.conn.executemany(
+                "INSERT INTO findings (campaign_id, item_id, record_id, department_id, rule, element, material, "
+                "outcome, message, evidence) VALUES (?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)",
+                [(campaign_id, page.get("department_id"), f.rule, f.element, f.material, f.outcome, f.message,
+                  f.evidence) for f in findings])
+
+    def portal_pages(self, campaign_id: int) -> list[dict]:
+        out = []
+        for row in self.db["portal_pages"].rows_where("campaign_id = ?", [campaign_id], order_by="rowid"):
+            row["marks"] = json.loads(row.pop("marks_json") or "{}")
+            out.append(row)
+        return out
+
+    def page_findings(self, campaign_id: int) -> list[dict]:
+        """The findings that belong to a department's site rather than a guide (H rules)."""
+        return list(self.db.query(
+            "SELECT f.*, d.name AS department FROM findings f LEFT JOIN departments d ON d.id = f.department_id "
+            "WHERE f.campaign_id = ? AND f.item_id IS NULL ORDER BY f.department_id, f.id", [campaign_id]))
+
+    def update_campaign_settings(self, campaign_id: int, settings: dict) -> dict:
+        """Merge `settings` into the campaign's settings (top-level keys replaced); returns them."""
+        merged = {**self.campaign(campaign_id)["settings"], **settings}
+        self.db["campaigns"].update(campaign_id, {"settings_json": json.dumps(merged, ensure_ascii=False)})
+        return merged

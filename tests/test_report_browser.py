@@ -136,9 +136,9 @@ def test_filters_keep_only_matching_rows(opened):
         return len(want)
 
     page.select_option("#filter-department", "福建省生态环境厅")
-    assert expect(department="福建省生态环境厅") == 8
+    assert expect(department="福建省生态环境厅") == 21
     page.select_option("#filter-rule", "E001")
-    assert expect(department="福建省生态环境厅", rule="E001") == 7
+    assert expect(department="福建省生态环境厅", rule="E001") == 20
     page.select_option("#filter-department", "")
     page.select_option("#filter-rule", "K001")
     assert expect(rule="K001") == 2
@@ -158,7 +158,7 @@ def test_filters_keep_only_matching_rows(opened):
     assert not page.locator("#filter-empty").is_visible()
     page.click("article.dept-card#dept-1 button[data-show-department]")
     assert page.input_value("#filter-department") == model["departments"][0]["name"]
-    assert expect(department=model["departments"][0]["name"]) == 9
+    assert expect(department=model["departments"][0]["name"]) == 10
 
 
 def test_planted_script_does_not_run(opened):

@@ -101,12 +101,13 @@ def test_excel_summary_sheet(written):
         assert row[3] == dept["checked"]
         assert row[4] == pytest.approx(scores["guide-publishing"]["score"])
         assert row[5] == "未评" and row[8] == "未评"
+        assert row[7] == ("否决" if dept["veto"] else "未否决")  # the veto indicator's verdict
         assert row[6] == pytest.approx(scores["guide-accuracy"]["score"])
         assert row[9] == pytest.approx(dept["total_score"]) and row[10] == pytest.approx(dept["total_points"])
         assert row[11] == ("是" if dept["veto"] else "否")
-    assert rows["福建省生态环境厅"][0] == "—" and rows["福建省生态环境厅"][12].startswith("抽查5个事项")
+    assert rows["福建省生态环境厅"][0] == "—" and rows["福建省生态环境厅"][12].startswith("5 份指南各缺失")
     assert [rows[n][0] for n in list(rows)[:3]] == [1, 2, 3]
-    assert rows["福建省市场监督管理局"][13:] == (6, 1)  # counted/confirmed/upheld findings; one needs review
+    assert rows["福建省市场监督管理局"][13:] == (7, 1)  # findings that took points off; one needs review
     assert ws["E3"].number_format == "0.00" and ws["E3"].data_type == "n"
 
 
@@ -235,8 +236,12 @@ def test_html_shows_every_department_and_finding(written):
                  "计入扣分", "不计分", "第5项材料", "单项否决", "服务器返回404"):
         assert word in text, word
     veto = doc.cssselect("article.dept-card.veto")
-    assert len(veto) == 1 and "抽查5个事项办事指南" in veto[0].text_content()
+    assert len(veto) == 1 and "5 份指南各缺失 4 类及以上关键要素" in veto[0].text_content()
     assert doc.cssselect("svg.ranking g.row.veto")
+    verdict = doc.cssselect('article.dept-card.veto tr[data-indicator="service-veto"] .badge')
+    assert [b.text for b in verdict] == ["否决"]
+    dead = doc.cssselect("tr.finding[data-rule=K001]")[0]  # a link finding's evidence is its URL: shown once
+    assert not dead.cssselect(".evidence q") and dead.cssselect(".link-result a")[0].get("href").endswith(".doc")
     shot = doc.cssselect("tr.finding img")
     assert [i.get("src") for i in shot] == ["screenshots/sthjt-jgys-e010.png"]
 
@@ -287,6 +292,33 @@ def test_html_hostile_department_name(tmp_path):
     assert new in [o.get("value") for o in doc.cssselect("#filter-department option")]
     titles = [t.text_content() for t in doc.cssselect("svg.ranking title")]
     assert any(t.startswith(new + "：") for t in titles)
+
+
+def test_a_model_built_from_saved_pages(tmp_path):
+    """The renderers read what report_model.build_report_model gives for the
+    departments of fixtures/score (scored offline under fj-2020-dept)."""
+    from guidecheck import schemes
+    from guidecheck.offline import check_path, expand_paths, offline_codes
+    from guidecheck.report_model import build_report_model
+    from guidecheck.scoring import DepartmentInput, score_campaign
+
+    scheme = schemes.load("fj-2020-dept")
+    codes = offline_codes() & scheme.rule_codes
+    guides = {}
+    for folder in sorted(p for p in (FIXTURE.parent / "score").iterdir() if p.is_dir()):
+        guides[folder.name] = [g for source, path, _ in expand_paths([str(folder)])
+                               for g in check_path(source, path, codes)]
+    score = score_campaign([DepartmentInput(name, found) for name, found in guides.items()], scheme, codes)
+    model = build_report_model(score, guides, scheme, campaign={"id": 1, "name": "样例", "created_at": None})
+    paths = write_reports(model, tmp_path)
+    doc = lxml.html.fromstring(paths["html"].read_text(encoding="utf-8"))
+    assert len(doc.cssselect("tr.finding")) == len(model["findings"]) > 0
+    assert len(doc.cssselect("article.dept-card")) == len(guides) == 3
+    assert doc.cssselect("article.dept-card.veto")  # 市生态环境局: both guides miss four key elements
+    wb = openpyxl.load_workbook(paths["xlsx"])
+    assert wb.sheetnames == ["汇总", *(d["name"] for d in model["departments"])]
+    totals = {r[1]: r[9] for r in wb["汇总"].iter_rows(min_row=3, values_only=True)}
+    assert totals == {d["name"]: d["total_score"] for d in model["departments"]}
 
 
 def national_model() -> dict:

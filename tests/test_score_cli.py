@@ -15,7 +15,7 @@ FIXTURE = ROOT / "fixtures" / "score"
 
 def run_score(directory, *extra, fmt="json"):
     return subprocess.run([sys.executable, "-m", "guidecheck.cli", "score", str(directory), "--scheme", "fj-2020-dept",
-                           "--format", fmt, *extra], capture_output=True, text=True, timeout=180, cwd=ROOT)
+                           "--format", fmt, *extra], capture_output=True, text=True, timeout=180, cwd=ROOT, check=False)
 
 
 # fj-2020-dept, seed 001. The clauses:
@@ -105,5 +105,5 @@ def test_text_format_is_a_chinese_table():
 @pytest.mark.parametrize("args", [["--scheme", "no-such-scheme"], []])
 def test_bad_scheme_is_a_usage_error(args):
     result = subprocess.run([sys.executable, "-m", "guidecheck.cli", "score", str(FIXTURE), *args, "--format", "json"],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+                            capture_output=True, text=True, timeout=120, cwd=ROOT, check=False)
     assert result.returncode == 2 and not result.stdout

@@ -13,7 +13,13 @@ from guidecheck.catalog import catalog_version, rules
 from guidecheck.model import Finding, GuideRecord, LinkResult
 from guidecheck.offline import CheckedGuide, offline_codes
 from guidecheck.report_model import build_report_model
-from guidecheck.scoring import (DepartmentInput, finding_key, points_value, score_campaign, score_department)
+from guidecheck.scoring import (
+    DepartmentInput,
+    finding_key,
+    points_value,
+    score_campaign,
+    score_department,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ELEMENT_CLASS_SCHEME = ROOT / "tests" / "data" / "schemes" / "national-2015-element-class.yaml"
@@ -377,7 +383,7 @@ def test_decisions_change_the_score():
 def test_finding_key_is_sha1_of_source_rule_element_material_evidence():
     finding = f("M101", "materials", 2, evidence="其他材料")
     assert finding_key("dir/a.html", finding) == hashlib.sha1("dir/a.html|M101|materials|2|其他材料".encode()).hexdigest()
-    assert finding_key("a.html", f("E010", None)) == hashlib.sha1("a.html|E010|||".encode()).hexdigest()
+    assert finding_key("a.html", f("E010", None)) == hashlib.sha1(b"a.html|E010|||").hexdigest()
 
 
 def test_rules_not_judged_deduct_nothing():

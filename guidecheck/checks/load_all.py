@@ -5,6 +5,7 @@ from . import (  # noqa: F401
     elements,
     faq,
     fees,
+    journeys,
     links,
     location,
     materials,

@@ -215,7 +215,7 @@ def error_page() -> str:
 
 def popup_page(g: Guide) -> str:
     body = ("<p>正在打开办理系统……如未自动打开，请允许浏览器弹出窗口。</p>\n"
-            f"<script>setTimeout(function(){{window.open('/handle/{escape(g.code)}');}},100);</script>")
+            f"<script>window.open('/handle/{escape(g.code)}');</script>")
     return _page("正在跳转", body)
 
 

@@ -36,6 +36,19 @@ NONWEB_HREF = ("javascript:", "#", "mailto:", "tel:", "about:", "data:", "vbscri
 
 
 skip_class_match = _SKIP_CLASS_RE.search
+_skip_cache: dict[str, bool] = {}
+
+
+def skip_token(value: str) -> bool:
+    """Does a class or id value name page chrome (footer, breadcrumb …)? Memoised:
+    class values recur on every page of a portal."""
+    hit = _skip_cache.get(value)
+    if hit is None:
+        hit = _SKIP_CLASS_RE.search(value) is not None
+        if len(_skip_cache) < 20000:
+            _skip_cache[value] = hit
+    return hit
+
 
 def is_skipped_region(el) -> bool:
     if el.tag in SKIP_TAGS:
@@ -167,14 +180,13 @@ _LINK_LIST_NONLINK = 0.2  # text outside links, at most this share of the link t
 _LINK_LIST_AVG = 16  # average link text (characters): menus and link lists are short
 _GUARDED_MAX = 40  # up to this many links, a list of role words or labels is kept
 _EXSLT = {"str": "http://exslt.org/strings"}
-_SEP = "\ue000"  # a private-use character: joins the parts of one XPath answer
-# One XPath call per candidate (each call has a fixed cost): the number of
-# links, their text and their hrefs.
-_LINKS_INFO = etree.XPath(
-    f"concat(count(descendant::a), '{_SEP}', str:concat(descendant::a), '{_SEP}', "
-    f"str:concat(descendant::a/@href))", namespaces=_EXSLT, regexp=False, smart_strings=False)
+# Links and elements under a candidate: in a link list, links are at least a
+# fifth of the elements (li + a, dd + a, a mega-menu's wrappers).
+_COUNTS = etree.XPath("concat(count(descendant::a), ' ', count(descendant::*))", regexp=False, smart_strings=False)
+_MIN_LINK_SHARE = 0.2
+_HREFS = etree.XPath("str:concat(descendant::a/@href)", namespaces=_EXSLT, regexp=False, smart_strings=False)
 _DOC_HREF_RE = re.compile(r"\.(?:docx?|xlsx?|wps|et|pdf|ofd|zip|rar|7z)(?![a-z])", re.IGNORECASE)
-_PROSE = "，。；：:！？"
+_PROSE = "，。；！？"
 
 
 @functools.cache
@@ -193,16 +205,28 @@ def _solid_len(text: str) -> int:
     return len("".join(text.split())) - sum(text.count(c) for c in "|｜·•/")
 
 
+def _end_text(el) -> str:
+    """The last piece of text inside an element (its last descendant's text or tail)."""
+    for _ in range(12):
+        if not len(el):
+            return el.text or ""
+        last = el[-1]
+        if last.tail and last.tail.strip():
+            return last.tail
+        el = last
+    return ""
+
+
 def _text_before(el, limit: int = 40) -> str:
-    """The text just before an element (its previous sibling's, or its parent's
-    lead text, climbing while it is the first thing in its parent)."""
+    """The text just before an element (the end of its previous sibling, or
+    its parent's lead text, climbing while it is the first thing in its parent)."""
     for _ in range(4):
         prev = el.getprevious()
         if prev is not None:
             tail = prev.tail
             if tail and tail.strip():
                 return tail.strip()[-limit:]
-            return "".join(prev.itertext()).strip()[-limit:] if len(prev) < 50 else ""
+            return _end_text(prev).strip()[-limit:]
         parent = el.getparent()
         if parent is None:
             return ""
@@ -215,31 +239,29 @@ def _text_before(el, limit: int = 40) -> str:
 def _is_link_list(el) -> bool:
     """A block of short links with (almost) nothing else: a menu, a footer's
     department list, a 友情链接 bar. Not a guide's list of forms, laws or FAQ
-    questions, nor a tab bar, nor a value (a label just before it or at its
-    head)."""
+    questions, nor a tab bar, nor a value (a label just before it, or a
+    "label：" in it). Only C-level passes over the subtree (serialising its
+    text, counting its links): the point is not to walk chrome in Python."""
+    n, size = map(int, _COUNTS(el).split())
+    if n < LINK_LIST_MIN or n < _MIN_LINK_SHARE * size:
+        return False
     text = etree.tostring(el, method="text", encoding=str, with_tail=False)
-    if sum(text.count(c) for c in _PROSE) > 2:
-        return False  # sentences, "label：value": content
-    total = _solid_len(text)
-    count, links, hrefs = _LINKS_INFO(el).split(_SEP)
-    n = int(count)
-    if n < LINK_LIST_MIN:
-        return False
-    solid = _solid_len(links)
-    if solid > _LINK_LIST_AVG * n or total - solid > _LINK_LIST_NONLINK * solid:
-        return False
-    if links.count("《") >= 2:
-        return False
+    if "：" in text or ":" in text or sum(text.count(c) for c in _PROSE) > 2:
+        return False  # "label：value", sentences: content
+    if _solid_len(text) > _LINK_LIST_AVG * n:
+        return False  # much text besides the links
+    if text.count("《") >= 2:
+        return False  # laws
     if n <= _GUARDED_MAX:
         # Few links: could be a guide's own list (online/form buttons, a tab bar).
-        roles = _count_words(links, _role_words())
+        roles = _count_words(text, _role_words())
         if roles >= 2 and roles * 5 >= n:
             return False
-        labels = len(label_words_re().findall("".join(links.split())))
+        labels = len(label_words_re().findall("".join(text.split())))
         if labels >= 2 and labels * 4 >= n:
             return False
-    if len(_DOC_HREF_RE.findall(hrefs)) >= 2:
-        return False
+        if len(_DOC_HREF_RE.findall(_HREFS(el))) >= 2:
+            return False
     before = _text_before(el)
     if before.endswith(("：", ":")) or (before and match_label(before.split()[-1]) is not None):
         return False
@@ -249,19 +271,26 @@ def _is_link_list(el) -> bool:
 def prune_chrome(body) -> int:
     """Remove page chrome from the tree (keeping each removed element's tail
     text, as the line walk would): nav and footer elements and link lists
-    (is_link_list). Returns how many subtrees were cut."""
+    (_is_link_list). Returns how many subtrees were cut."""
     cut = 0
-    for el in body.iter("nav", "footer"):
-        el.tag = _CHROME_MARK
+    for _ in body.iter(*SKIP_TAGS):
+        etree.strip_elements(body, *SKIP_TAGS, with_tail=False)
         cut += 1
+        break
+    marked = False
     for el in body.iter(*_LIST_TAGS):
-        if len(el) < LINK_LIST_MIN or el.tag == _CHROME_MARK:
+        if len(el) < LINK_LIST_MIN:
             continue
-        if next(el.iterancestors(_CHROME_MARK), None) is not None:
+        # A list has children of one or two kinds (li; a and span; dd and dt).
+        kinds = {c.tag for c in el[:LINK_LIST_MIN]}
+        if len(kinds) > 2:
+            continue
+        if marked and next(el.iterancestors(_CHROME_MARK), None) is not None:
             continue
         if _is_link_list(el):
             el.tag = _CHROME_MARK
+            marked = True
             cut += 1
-    if cut:
+    if marked:
         etree.strip_elements(body, _CHROME_MARK, with_tail=False)
     return cut

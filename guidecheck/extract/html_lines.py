@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from .html_common import BLOCK_TAGS, SKIP_TAGS, skip_class_match
+from .html_common import BLOCK_TAGS, SKIP_TAGS, skip_token
 from .labels import MAX_LABEL_LEN, match_label, normalize_label
 
 PANE_TAG = "pane-title"  # Line.tag of the synthetic title line of a tab pane
@@ -37,15 +37,98 @@ class Line:
     nav: bool = False
 
 
-def _line(buf: list[str], bounds: list[int], blk, links: list) -> Line | None:
-    text = "".join(buf)
-    return None if text.isspace() else Line(text, bounds, blk.tag, blk, links)
-
-
 def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
     """(lines, {block element: index of its first line}). `skip` holds the
     block elements left out (tables read as part of another); page chrome
     (footer, nav, class/id naming a footer, breadcrumb …) is left out too."""
+    try:
+        return _linearise_rec(body, structs, skip)
+    except RecursionError:  # absurdly deep markup: the same walk, without recursion
+        return _linearise_walk(body, structs, skip)
+
+
+def _linearise_rec(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
+    """linearise() by recursion over the children: a block with no children
+    (most td, th, p, li, dd) is one line without further work."""
+    lines: list[Line] = []
+    starts: dict = {}
+    block_tags, skip_tags, skip_tok = BLOCK_TAGS, SKIP_TAGS, skip_token
+    append = lines.append
+    buf: list[str] = []
+    bounds: list[int] = []
+    links: list = []
+    blen = 0
+    stack = [body]
+
+    def flush(blk) -> None:
+        nonlocal buf, bounds, links, blen
+        text = "".join(buf)
+        if not text.isspace():
+            append(Line(text, bounds, blk.tag, blk, links))
+            links = []
+        buf, bounds, blen = [], [], 0
+
+    def children(parent) -> None:
+        nonlocal blen
+        for el in parent:
+            tag = el.tag
+            if tag in block_tags:
+                st = structs.get(el) if structs else None
+                if st is not None or tag in skip_tags or (skip and el in skip) or (
+                        (c := el.get("class")) is not None and skip_tok(c)) or (
+                        (i := el.get("id")) is not None and skip_tok(i)):
+                    if st is not None:
+                        if buf:
+                            flush(stack[-1])
+                        append(Line(st.text, [], tag, stack[-1], [], st))
+                else:
+                    if buf:
+                        flush(stack[-1])
+                    starts[el] = len(lines)
+                    if not len(el):
+                        t = el.text
+                        if t and not t.isspace():
+                            append(Line(t, [], tag, el, []))
+                    else:
+                        stack.append(el)
+                        t = el.text
+                        if t:
+                            buf.append(t)
+                            blen = len(t)
+                        children(el)
+                        if buf:
+                            flush(el)
+                        stack.pop()
+            elif tag.__class__ is str:  # inline: its start and end are bounds
+                bounds.append(blen)
+                if tag == "a":
+                    href = el.get("href")
+                    if href:
+                        links.append((el, href))
+                t = el.text
+                if t:
+                    buf.append(t)
+                    blen += len(t)
+                if len(el):
+                    children(el)
+                bounds.append(blen)
+            else:  # comment or processing instruction left over
+                continue
+            t = el.tail
+            if t:
+                buf.append(t)
+                blen += len(t)
+
+    if body.text:
+        buf.append(body.text)
+        blen = len(body.text)
+    children(body)
+    if buf:
+        flush(body)
+    return lines, starts
+
+
+def _linearise_walk(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
     lines: list[Line] = []
     starts: dict = {}
     buf: list[str] = []
@@ -54,7 +137,7 @@ def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
     blen = 0
     stack = [body]
     skipped = set()
-    block_tags, skip_tags, skip_cls = BLOCK_TAGS, SKIP_TAGS, skip_class_match
+    block_tags, skip_tags, skip_tok = BLOCK_TAGS, SKIP_TAGS, skip_token
     it = etree.iterwalk(body, events=("start", "end"))
     next(it)  # the body itself
     if body.text:
@@ -65,24 +148,24 @@ def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
         if ev == "start":
             if tag in block_tags:
                 st = structs.get(el) if structs else None
-                if st is not None or tag in skip_tags or el in skip or (
-                        (c := el.get("class")) is not None and skip_cls(c)) or (
-                        (i := el.get("id")) is not None and skip_cls(i)):
+                if st is not None or tag in skip_tags or (skip and el in skip) or (
+                        (c := el.get("class")) is not None and skip_tok(c)) or (
+                        (i := el.get("id")) is not None and skip_tok(i)):
                     it.skip_subtree()
                     skipped.add(el)
                     if st is not None:
                         if buf:
-                            ln = _line(buf, bounds, stack[-1], links)
-                            if ln is not None:
-                                lines.append(ln)
+                            text = "".join(buf)
+                            if not text.isspace():
+                                lines.append(Line(text, bounds, stack[-1].tag, stack[-1], links))
                                 links = []
                             buf, bounds, blen = [], [], 0
                         lines.append(Line(st.text, [], tag, stack[-1], [], st))
                     continue
                 if buf:
-                    ln = _line(buf, bounds, stack[-1], links)
-                    if ln is not None:
-                        lines.append(ln)
+                    text = "".join(buf)
+                    if not text.isspace():
+                        lines.append(Line(text, bounds, stack[-1].tag, stack[-1], links))
                         links = []
                     buf, bounds, blen = [], [], 0
                 stack.append(el)
@@ -103,9 +186,9 @@ def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
             if tag in block_tags:
                 if el not in skipped:
                     if buf:
-                        ln = _line(buf, bounds, el, links)
-                        if ln is not None:
-                            lines.append(ln)
+                        text = "".join(buf)
+                        if not text.isspace():
+                            lines.append(Line(text, bounds, tag, el, links))
                             links = []
                         buf, bounds, blen = [], [], 0
                     stack.pop()
@@ -116,9 +199,9 @@ def linearise(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
                 buf.append(t)
                 blen += len(t)
     if buf:
-        ln = _line(buf, bounds, body, links)
-        if ln is not None:
-            lines.append(ln)
+        text = "".join(buf)
+        if not text.isspace():
+            lines.append(Line(text, bounds, body.tag, body, links))
     return lines, starts
 
 

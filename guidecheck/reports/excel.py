@@ -94,6 +94,8 @@ def _indicator_cell(ind: dict | None):
         return word("none"), MUTED_FONT
     if not ind.get("judged", True):
         return word("not_judged"), MUTED_FONT
+    if isinstance(ind.get("value"), bool):  # a veto's verdict
+        return word("verdict_true") if ind["value"] else word("verdict_false"), None
     if isinstance(ind.get("value"), dict):
         return word("see_element_shares"), MUTED_FONT
     if ind.get("score") is None:

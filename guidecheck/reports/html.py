@@ -64,11 +64,12 @@ def _indicator_view(ind: dict, mine: list[dict]) -> dict:
     return {
         "id": ind["id"], "title": ind.get("title") or ind["id"], "clause": ind.get("clause") or "",
         "judged": judged,
-        "points": points(ind.get("points")) if ind.get("points") is not None else word("none"),
+        "points": points(ind.get("points")) if ind.get("points") else word("none"),  # 0: carries no points
         "deducted": points(ind.get("deducted")) if judged and ind.get("deducted") is not None else word("none"),
         "score": (points(ind.get("score")) if ind.get("score") is not None else word("none")) if judged
         else word("not_judged"),
         "value": _value_text(value) if judged else "",
+        "verdict": value if judged and isinstance(value, bool) else None,
         "shares": shares,
         "findings": len(behind),
         "deducting": sum(bool(f.get("deducts")) for f in behind),
@@ -99,7 +100,8 @@ def _finding_view(f: dict, anchors: dict[str, str], titles: dict[str, str]) -> d
         "amount": points(f.get("amount") or 0),
         "indicator": titles.get(f.get("indicator"), f.get("indicator") or ""),
         "message": f.get("message") or "",
-        "evidence": f.get("evidence") or "",
+        # a link finding's evidence is its URL: shown once, in the link result
+        "evidence": "" if link and f.get("evidence") == link.get("url") else f.get("evidence") or "",
         "link": None if not link else {
             "url": link.get("url") or "", "href": safe_href(link.get("url")),
             "status": label("link_status", link.get("status")), "reason": link.get("reason") or "",
@@ -156,6 +158,7 @@ def render_html(model: dict) -> str:
             "checked": dept.get("checked"), "veto": bool(dept.get("veto")),
             "veto_reason": dept.get("veto_reason") or "",
             "rank": rank_of.get(id(dept)),
+            "scored": total is not None or bool(dept.get("total_points")),
             "total_score": points(total) if total is not None else word("none"),
             "total_points": points(dept.get("total_points") or 0),
             "indicators": [_indicator_view(ind, mine) for ind in dept.get("indicators") or []],

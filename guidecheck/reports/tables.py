@@ -76,8 +76,11 @@ def link_text(link: dict | None) -> str:
 def evidence_text(finding: dict) -> str:
     """The evidence of a finding as one text: the quoted page text, the link
     result, the screenshot's path."""
-    lines = [finding.get("evidence") or ""]
-    if finding.get("link"):
+    link = finding.get("link") or {}
+    # a link finding's evidence is its URL: given once, with the link result
+    evidence = finding.get("evidence") or ""
+    lines = [evidence if evidence != link.get("url") else ""]
+    if link:
         lines.append(link_text(finding["link"]))
     if finding.get("screenshot"):
         lines.append(f"{word('screenshot')}：{finding['screenshot']}")

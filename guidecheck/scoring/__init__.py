@@ -9,9 +9,30 @@ Pure functions: no network, no store. The numbers live in the scheme files
 """
 from .counting import decision_status, finding_key
 from .engine import scheme_sha256, score_campaign, score_department, score_indicator
-from .model import (DECISIONS, CampaignScore, Deduction, DepartmentInput, DepartmentScore, FindingState,
-                    IndicatorScore, points_value)
+from .model import (
+    DECISIONS,
+    CampaignScore,
+    Deduction,
+    DepartmentInput,
+    DepartmentScore,
+    FindingState,
+    IndicatorScore,
+    points_value,
+)
 
-__all__ = ["CampaignScore", "DECISIONS", "Deduction", "DepartmentInput", "DepartmentScore", "FindingState",
-           "IndicatorScore", "decision_status", "finding_key", "points_value", "scheme_sha256", "score_campaign",
-           "score_department", "score_indicator"]
+__all__ = [
+    "DECISIONS",
+    "CampaignScore",
+    "Deduction",
+    "DepartmentInput",
+    "DepartmentScore",
+    "FindingState",
+    "IndicatorScore",
+    "decision_status",
+    "finding_key",
+    "points_value",
+    "scheme_sha256",
+    "score_campaign",
+    "score_department",
+    "score_indicator",
+]

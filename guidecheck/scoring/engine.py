@@ -12,7 +12,13 @@ from ..schemes import Indicator, Scheme
 from . import forms
 from .counting import Counted, collect
 from .metrics import METRICS
-from .model import CampaignScore, DepartmentInput, DepartmentScore, FindingState, IndicatorScore
+from .model import (
+    CampaignScore,
+    DepartmentInput,
+    DepartmentScore,
+    FindingState,
+    IndicatorScore,
+)
 
 RULE_FORMS = {"fixed", "proportional", "all_or_nothing", "veto", "table"}
 

@@ -11,6 +11,7 @@ from ..schemes import Indicator
 from .counting import UNIT_LABEL, Counted, group_units
 from .model import Deduction, IndicatorScore
 
+
 def clause_of(indicator: Indicator) -> str:
     return str(indicator.raw.get("clause") or indicator.title)
 

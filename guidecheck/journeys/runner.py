@@ -1,0 +1,672 @@
+"""Journeys: from a guide page, click its online-handling control and time the
+way to the handling page, in real Chromium.
+
+    result = run_journey_sync(guide_url, name="食品经营许可（新办）", online_depth="Ⅳ级")
+
+Each run, in a fresh browser context: open the guide page and wait until it
+is ready (the profile's guide ready selector, else the load event and a quiet
+network); find the control (profile selectors, then texts: 在线办理, 在线申报,
+立即办理, 网上办理, 我要办理); click it; follow whatever it opens (a new tab,
+a navigation of the same tab, a download); wait until the handling page is
+ready (the readiness test of pagescript.py) or the time limit passes; classify
+(result.py). A search or list page is followed by one more click on the item
+when it lists it.
+
+Timing. The start is the click event's own timestamp in the guide page, the
+end the moment the readiness test first held in the handling page, both read
+from the pages' high-resolution clocks (`performance.timeOrigin +
+performance.now()`, shared by all pages of one browser): neither Playwright's
+actionability checks before the click nor the runner's polling after it count.
+When that figure is missing or disagrees with the monotonic clock around
+click() and the outcome (it must lie between 0 and the monotonic figure), the
+monotonic figure is used and the run says so (`timing: monotonic`).
+"""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import JourneyProfile, defaults
+from .pagescript import FIND_CONTROL, init_script
+from .pool import BrowserGone, BrowserPool
+from .result import REPEATED, JourneyResult, JourneyRun, summarize_runs
+
+TICK = 0.025  # seconds between looks at the run's state
+
+
+@dataclass
+class JourneyOptions:
+    """How journeys run. `limit`: seconds from the click to a ready handling page
+    before the run ends (a page still loading then is J003, a loaded page that
+    never shows the item J002); the J001 threshold itself is the rule's (5 s)."""
+
+    chromium: str | None = None
+    contexts: int = 2
+    runs: int = 3
+    limit: float = 30.0
+    guide_timeout: float = 30.0
+    control_timeout: float = 10.0
+    quiet_ms: int = 500
+    max_clicks: int = 2
+    trace: bool = True
+    keep_evidence: str = "findings"  # findings | all | none
+    redo: bool = False
+    item_ids: set[int] | None = None
+    viewport: dict = field(default_factory=lambda: {"width": 1280, "height": 900})
+
+
+@dataclass
+class JourneySpec:
+    """One journey to run: the guide page and what identifies the item."""
+
+    guide_url: str
+    name: str = ""
+    code: str = ""
+    online_depth: str = ""
+    online_url: str = ""  # the record's online link, if the extractor found one
+    profile: JourneyProfile = field(default_factory=JourneyProfile)
+    evidence_dir: Path | None = None
+    key: str = ""
+
+
+def threshold_ms() -> float:
+    from ..catalog import rules
+
+    return float(rules()["J001"].extra.get("threshold_seconds", 5)) * 1000
+
+
+def depth_of(text: str | None) -> int | None:
+    from ..checks.consistency import depth_level
+
+    return depth_level(text)
+
+
+# ---------------------------------------------------------------- one run
+
+class ToolError(Exception):
+    """The tool, not the site, failed (a needs_review, never a deduction)."""
+
+
+class _Run:
+    """The state of one run inside its browser context."""
+
+    def __init__(self, ctx, spec: JourneySpec, options: JourneyOptions):
+        self.ctx, self.spec, self.options = ctx, spec, options
+        self.docs: dict[str, dict] = {}  # doc id -> page, url, marks seen (mono and page clocks)
+        self.doc_order: list[str] = []
+        self.pages: list = []  # every page of the context, in creation order
+        self.page_born: dict = {}  # page -> monotonic time it appeared
+        self.nav_status: dict = {}  # page -> (status, url, mono) of its last main-frame response
+        self.nav_failed: dict = {}  # page -> (error text, url, mono)
+        self.frameless_status: list = []  # (mono, url, status) of navigations with no frame yet (popups)
+        self.frameless_failed: list = []  # (mono, url, error)
+        self.inflight: dict = {}  # page -> open requests
+        self.net_mono: dict = {}  # page -> last request start or end
+        self.visited: list[tuple[float, str]] = []  # main-frame navigations (mono, url)
+        self.downloads: list[tuple[float, str, str]] = []
+        self.dialogs: list[tuple[float, str]] = []
+        self.blocked: list[tuple[float, str]] = []
+        self.crashed: list = []
+
+    # -- wiring
+    async def setup(self) -> None:
+        cfg = defaults()
+        prof = self.spec.profile
+        await self.ctx.expose_binding("__gcMark", self._on_mark)
+        await self.ctx.add_init_script(init_script(
+            name=self.spec.name, code=self.spec.code, selector=prof.ready_selector, text=prof.ready_text,
+            list_words=cfg["list_words"], list_url=cfg["list_url_pattern"], error_words=cfg["error_words"]))
+        self.ctx.on("page", self._on_page)
+        self.ctx.on("request", self._on_request)
+        self.ctx.on("requestfinished", lambda r: self._on_request_end(r, None))
+        self.ctx.on("requestfailed", lambda r: self._on_request_end(r, r.failure))
+        self.ctx.on("response", self._on_response)
+
+    def _page_of(self, request):
+        """(page, is the main frame) of a request; (None, True) for a navigation
+        issued before its frame existed (a popup's first navigation)."""
+        try:
+            frame = request.frame
+            return frame.page, frame.parent_frame is None
+        except Exception:  # noqa: BLE001 - popups' first requests, service workers
+            try:
+                return None, request.is_navigation_request()
+            except Exception:  # noqa: BLE001
+                return None, False
+
+    def _on_page(self, page) -> None:
+        if page in self.page_born:
+            return
+        self.pages.append(page)
+        self.page_born[page] = time.monotonic()
+        page.on("download", lambda d: self.downloads.append((time.monotonic(), d.suggested_filename, d.url)))
+        page.on("dialog", self._on_dialog)
+        page.on("crash", lambda _: self.crashed.append(page))
+        page.on("framenavigated", lambda f: self._on_navigated(page, f))
+
+    def _on_dialog(self, dialog) -> None:
+        self.dialogs.append((time.monotonic(), dialog.message))
+        asyncio.ensure_future(_quietly(dialog.dismiss()))
+
+    def _on_navigated(self, page, frame) -> None:
+        if frame == page.main_frame and frame.url and frame.url != "about:blank":
+            if not self.visited or self.visited[-1][1] != frame.url:
+                self.visited.append((time.monotonic(), frame.url))
+
+    def _on_request(self, request) -> None:
+        page, _ = self._page_of(request)
+        if page is not None:
+            self.inflight[page] = self.inflight.get(page, 0) + 1
+            self.net_mono[page] = time.monotonic()
+
+    def _on_request_end(self, request, failure) -> None:
+        page, main = self._page_of(request)
+        if page is None:
+            if failure and main:
+                self.frameless_failed.append((time.monotonic(), request.url, failure))
+            return
+        self.inflight[page] = max(0, self.inflight.get(page, 0) - 1)
+        self.net_mono[page] = time.monotonic()
+        if failure and main and request.is_navigation_request():
+            self.nav_failed[page] = (failure, request.url, time.monotonic())
+
+    def _on_response(self, response) -> None:
+        page, main = self._page_of(response.request)
+        if not main or 300 <= response.status < 400:
+            return
+        if page is None:
+            self.frameless_status.append((time.monotonic(), response.url, response.status))
+        elif response.request.is_navigation_request():
+            self.nav_status[page] = (response.status, response.url, time.monotonic())
+
+    def status_of(self, page, after: float):
+        """(status, url, mono) of the page's last main-frame answer after `after`."""
+        found = self.nav_status.get(page)
+        if found and found[2] >= after:
+            return found
+        url = _url(page)
+        for mono, u, status in reversed(self.frameless_status):
+            if mono >= after and u == url:
+                return status, u, mono
+        return None
+
+    def failure_of(self, page, after: float):
+        """(error, url, mono) of the page's failed main-frame navigation after `after`."""
+        found = self.nav_failed.get(page)
+        if found and found[2] >= after:
+            return found
+        if self.frameless_failed and self.frameless_failed[-1][0] >= after and (
+                _url(page).startswith("chrome-error://") or page not in self.nav_status):
+            mono, url, error = self.frameless_failed[-1]
+            return error, url, mono
+        return None
+
+    def _on_mark(self, source, data) -> None:
+        page = source.get("page")
+        doc = self.docs.setdefault(data["doc"], {"page": page, "url": data.get("url", ""), "mono": {}, "at": {}})
+        if data["doc"] not in self.doc_order:
+            self.doc_order.append(data["doc"])
+        kind = data["kind"]
+        doc["url"] = data.get("url", doc["url"])
+        if kind in ("click",):
+            doc.setdefault("clicks", []).append(data["at"])
+        elif kind == "open":
+            if data.get("blocked"):
+                self.blocked.append((time.monotonic(), data.get("target", "")))
+        else:
+            doc["mono"].setdefault(kind, time.monotonic())
+            doc["at"].setdefault(kind, data["at"])
+            if kind == "ready":
+                doc["ready_by"] = data.get("by", "")
+
+    # -- helpers
+    def quiet_for(self, page) -> float:
+        if self.inflight.get(page, 0):
+            return 0.0
+        return time.monotonic() - self.net_mono.get(page, 0.0)
+
+    def latest_doc(self, page, after: float) -> tuple[str, dict] | None:
+        for doc_id in reversed(self.doc_order):
+            doc = self.docs[doc_id]
+            if doc["page"] == page and doc["mono"].get("doc", 0) >= after and not doc["url"].startswith("about:"):
+                return doc_id, doc
+        return None
+
+    def target_page(self, click_mono: float, guide_page, guide_doc: str | None):
+        """The page the click led to: the newest page opened after it, else the
+        guide's tab when it navigated away from the guide document."""
+        fresh = [p for p in self.pages if self.page_born[p] >= click_mono - 0.001 and p is not guide_page]
+        if fresh:
+            return fresh[-1]
+        if any(t >= click_mono for t, _ in self.visited):
+            return guide_page
+        latest = self.latest_doc(guide_page, click_mono)
+        if latest and latest[0] != guide_doc:
+            return guide_page
+        failed = self.nav_failed.get(guide_page)
+        if failed and failed[2] >= click_mono:
+            return guide_page
+        return None
+
+    async def evaluate(self, page, script: str, arg=None):
+        try:
+            return await asyncio.wait_for(page.evaluate(script, arg), 5)
+        except asyncio.TimeoutError:
+            return None
+        except Exception as exc:  # noqa: BLE001
+            if _gone(exc, page):
+                raise
+            return None  # navigating: the context was destroyed
+
+
+def _gone(exc: BaseException, page=None) -> bool:
+    """True when the error means the browser itself went away (not the page)."""
+    text = str(exc)
+    if "Target page, context or browser has been closed" in text or "Browser has been closed" in text \
+            or "browser has disconnected" in text.lower() or "Connection closed" in text:
+        if page is None:
+            return True
+        try:
+            return not page.context.browser.is_connected()
+        except Exception:  # noqa: BLE001
+            return True
+    return False
+
+
+async def _quietly(awaitable) -> None:
+    with contextlib.suppress(Exception):
+        await awaitable
+
+
+def _net_reason(failure: str) -> str:
+    words = defaults()["net_errors"]
+    for code, text in words.items():
+        if code in (failure or ""):
+            return f"{text}（{failure.strip()}）"
+    return f"网络错误（{failure.strip()}）" if failure else "网络错误"
+
+
+def _list_like(info: dict) -> bool:
+    """A search or list page: the item appears only as one link among several, or
+    the page says it lists results, or its URL and search box say so."""
+    if not info:
+        return False
+    if info.get("listWord") and info.get("itemLinks", 0) >= 2 and info.get("siblings", 0) >= 3:
+        return True
+    if info.get("outside"):
+        return False
+    return bool((info.get("itemLinks", 0) >= 1 and info.get("siblings", 0) >= 3) or info.get("listWord")
+                or (info.get("urlHint") and (info.get("searchInput") or info.get("siblings", 0) >= 3)))
+
+
+async def _wait_guide_ready(run: _Run, page, options: JourneyOptions, profile: JourneyProfile) -> None:
+    deadline = time.monotonic() + options.guide_timeout
+    if profile.guide_ready_selector:
+        with contextlib.suppress(Exception):
+            await page.wait_for_selector(profile.guide_ready_selector, state="attached",
+                                         timeout=options.guide_timeout * 1000)
+        return
+    with contextlib.suppress(Exception):
+        await page.wait_for_load_state("load", timeout=options.guide_timeout * 1000)
+    settle = min(deadline, time.monotonic() + 5)  # scripts that fill the page: wait for a quiet network
+    while time.monotonic() < settle and run.quiet_for(page) < options.quiet_ms / 1000:
+        await asyncio.sleep(TICK)
+
+
+async def _find_control(run: _Run, page, spec: JourneySpec, options: JourneyOptions) -> dict | None:
+    deadline = time.monotonic() + options.control_timeout
+    arg = {"texts": spec.profile.texts, "selectors": spec.profile.selectors, "onlineUrl": spec.online_url}
+    while True:
+        found = await run.evaluate(page, FIND_CONTROL, arg)
+        if found or time.monotonic() >= deadline:
+            return found
+        await asyncio.sleep(0.2)
+
+
+async def _one_run(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
+                   run_no: int) -> tuple[JourneyRun, dict]:
+    """One run in a fresh context; (the run, what the guide page offered)."""
+    offered: dict = {}
+    budget = options.guide_timeout + options.control_timeout + options.limit + 30
+    try:
+        async with pool.context(viewport=options.viewport, accept_downloads=True, ignore_https_errors=True) as ctx:
+            run = _Run(ctx, spec, options)
+            tracing = False
+            try:
+                await run.setup()
+                if options.trace:
+                    await ctx.tracing.start(snapshots=True, screenshots=False, sources=False)
+                    tracing = True
+                result, shot_page = await asyncio.wait_for(_drive(run, spec, options, offered), budget)
+            except asyncio.TimeoutError:
+                result, shot_page = JourneyRun("tool_error", reason=f"检查工具在{budget:.0f}秒内未完成本次测量"), None
+            except BrowserGone:
+                raise
+            except Exception as exc:  # noqa: BLE001
+                if _gone(exc) and not pool.alive():
+                    raise BrowserGone(str(exc)) from exc
+                result, shot_page = JourneyRun("tool_error", reason=f"检查工具出错：{type(exc).__name__}: "
+                                                                    f"{str(exc).splitlines()[0][:200]}"), None
+            await _evidence(result, ctx, shot_page or (run.pages[0] if run.pages else None), tracing, workdir, run_no)
+            if not pool.alive():
+                raise BrowserGone("Chromium disconnected")
+            return result, offered
+    except BrowserGone as exc:
+        return JourneyRun("tool_error", reason=f"浏览器意外退出（{str(exc).splitlines()[0][:120] if str(exc) else '已断开'}），"
+                                               "本次测量作废，需重新检查"), offered
+
+
+async def _evidence(result: JourneyRun, ctx, page, tracing: bool, workdir: Path, run_no: int) -> None:
+    if page is not None:
+        with contextlib.suppress(Exception):
+            if not page.is_closed():
+                shot = workdir / f"run{run_no}.png"
+                await asyncio.wait_for(page.screenshot(path=str(shot), type="png", timeout=5000), 8)
+                result.screenshot = str(shot)
+    if tracing:
+        trace = workdir / f"run{run_no}-trace.zip"
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(ctx.tracing.stop(path=str(trace)), 20)
+            if trace.exists():
+                result.trace = str(trace)
+
+
+async def _drive(run: _Run, spec: JourneySpec, options: JourneyOptions, offered: dict):
+    """(run result, page to screenshot)."""
+    page = await run.ctx.new_page()
+    run._on_page(page)
+    try:
+        response = await page.goto(spec.guide_url, wait_until="domcontentloaded", timeout=options.guide_timeout * 1000)
+    except Exception as exc:  # noqa: BLE001
+        if _gone(exc, page):
+            raise
+        return JourneyRun("guide_error", reason=f"指南页面无法打开（{str(exc).splitlines()[0][:160]}）"), page
+    if response is not None and response.status >= 400:
+        return JourneyRun("guide_error", reason=f"指南页面返回HTTP {response.status}",
+                          http_status=response.status), page
+    await _wait_guide_ready(run, page, options, spec.profile)
+    control = await _find_control(run, page, spec, options)
+    if not control:
+        return JourneyRun("no_control", reason="指南页面上没有在线办理入口（按钮或链接）"), page
+    offered.update(text=control.get("text", ""), href=control.get("href", ""))
+    guide_doc = run.latest_doc(page, 0.0)
+    guide_doc_id = guide_doc[0] if guide_doc else None
+    return await _click_and_follow(run, page, guide_doc_id, spec, options)
+
+
+async def _click(run: _Run, page, selector: str) -> tuple[float, str | None]:
+    """Click; (monotonic time just before, error text if the click failed and
+    nothing happened)."""
+    started = time.monotonic()
+    try:
+        await page.click(selector, timeout=5000, no_wait_after=True)
+    except Exception as exc:  # noqa: BLE001
+        if _gone(exc, page):
+            raise
+        happened = (any(run.page_born[p] >= started for p in run.pages) or any(t >= started for t, _ in run.visited)
+                    or any(t >= started for t, *_ in run.downloads))
+        if not happened:
+            return started, str(exc).splitlines()[0][:160]
+    return started, None
+
+
+async def _click_and_follow(run: _Run, guide_page, guide_doc: str | None, spec: JourneySpec,
+                            options: JourneyOptions):
+    t0, error = await _click(run, guide_page, "[data-gc-control='1']")
+    if error:
+        return JourneyRun("no_reaction", reason=f"在线办理入口无法点击（{error}）", clicks=0), guide_page
+    deadline = t0 + options.limit
+    clicks, click_mono = 1, t0
+    first_click_at = None
+    src = run.docs.get(guide_doc or "", {})
+    stage_page, stage_doc = guide_page, guide_doc
+    list_info = None
+    list_url = ""
+    last_inspect = 0.0
+    chrome_error_seen = None
+    while True:
+        await asyncio.sleep(TICK)
+        now = time.monotonic()
+        if first_click_at is None and src.get("clicks"):
+            first_click_at = src["clicks"][-1]
+        if run.crashed:
+            return JourneyRun("tool_error", reason="浏览器页面进程崩溃，需重新检查", clicks=clicks), None
+        new_downloads = [d for d in run.downloads if d[0] >= click_mono]
+        if new_downloads:
+            _, filename, url = new_downloads[-1]
+            return _finish_fail(run, f"在线办理打开的是文件下载（{filename}），不是办理页面", clicks, url,
+                                t0, now), guide_page
+        if any(t >= click_mono for t, _ in run.dialogs):
+            message = [m for t, m in run.dialogs if t >= click_mono][-1]
+            return JourneyRun("dialog", reason=f"点击后弹出提示框“{message[:80]}”", clicks=clicks,
+                              wall_ms=(now - t0) * 1000, pages=_pages(run, t0)), guide_page
+        if any(t >= click_mono for t, _ in run.blocked):
+            target = [u for t, u in run.blocked if t >= click_mono][-1]
+            shot = run.target_page(click_mono, stage_page, stage_doc) or stage_page
+            return JourneyRun("popup_blocked", reason=f"页面用脚本弹出窗口打开“{target[:120]}”，被浏览器拦截",
+                              clicks=clicks, wall_ms=(now - t0) * 1000, pages=_pages(run, t0),
+                              reached_url=_url(shot)), shot
+        target = run.target_page(click_mono, stage_page, stage_doc)
+        if target is not None:
+            failed = run.failure_of(target, click_mono)
+            if failed and "ERR_ABORTED" not in failed[0]:
+                return _finish_fail(run, _net_reason(failed[0]), clicks, failed[1], t0, now), target
+            if failed and now - failed[2] > 1.0 and run.latest_doc(target, click_mono) is None:
+                return _finish_fail(run, _net_reason(failed[0]), clicks, failed[1], t0, now), target
+            if _url(target).startswith("chrome-error://"):
+                if chrome_error_seen is None:
+                    chrome_error_seen = now  # the failure event may come a moment later
+                elif now - chrome_error_seen > 1.0:
+                    return _finish_fail(run, "浏览器显示错误页（网络错误）", clicks, "", t0, now), target
+            status = run.status_of(target, click_mono)
+            if status and status[0] >= 400:
+                out = _finish_fail(run, f"办理页面返回HTTP {status[0]}", clicks, status[1], t0, now)
+                out.http_status = status[0]
+                return out, target
+            found = run.latest_doc(target, click_mono)
+            if found:
+                doc_id, doc = found
+                if "ready" in doc["mono"]:
+                    info = await _settled_inspect(run, target, doc, deadline, options)
+                    if doc.get("ready_by") in ("name", "code", "base_name") and _list_like(info):
+                        if clicks < options.max_clicks:
+                            follow = await run.evaluate(target, "() => window.__gcFollow && window.__gcFollow()")
+                            if follow:
+                                list_info, list_url = info, doc["url"]
+                                click_mono, err = await _click(run, target, "[data-gc-follow='1']")
+                                if err is None:
+                                    clicks += 1
+                                    stage_page, stage_doc = target, doc_id
+                                    continue
+                        return _list_result(run, doc, info, clicks, t0, first_click_at, now), target
+                    if list_info is not None:
+                        return _list_result(run, doc, list_info, clicks, t0, first_click_at, now,
+                                            reached=True, list_url=list_url), target
+                    return _reached(run, doc, target, clicks, t0, first_click_at, status), target
+                loaded = "load" in doc["mono"]
+                if loaded and run.quiet_for(target) >= options.quiet_ms / 1000 and now - last_inspect >= 1.0:
+                    last_inspect = now
+                    info = await run.evaluate(target, "() => window.__gcInspect && window.__gcInspect()") or {}
+                    if _list_like(info):
+                        return _list_result(run, doc, info, clicks, t0, first_click_at, now), target
+                    if info.get("password"):
+                        return JourneyRun("login", reason="到达的是登录页面，无法确认是否直达该事项", clicks=clicks,
+                                          wall_ms=(now - t0) * 1000, pages=_pages(run, t0),
+                                          reached_url=doc["url"]), target
+                    if info.get("errorWord"):
+                        return _finish_fail(run, f"办理页面显示错误提示“{info['errorWord']}”", clicks, doc["url"],
+                                            t0, now), target
+        if now >= deadline:
+            return _timeout(run, target, click_mono, clicks, t0, now, options), target or guide_page
+
+
+async def _settled_inspect(run: _Run, page, doc: dict, deadline: float, options: JourneyOptions) -> dict:
+    """Inspect a page that just became ready, once its HTML is parsed and its
+    network has been quiet a moment (lists built by script finish growing)."""
+    settle = min(deadline, time.monotonic() + 2.0)
+    while time.monotonic() < settle and ("dcl" not in doc["mono"] or run.quiet_for(page) < 0.3):
+        await asyncio.sleep(TICK)
+    return await run.evaluate(page, "() => window.__gcInspect && window.__gcInspect()") or {}
+
+
+def _url(page) -> str:
+    try:
+        return page.url
+    except Exception:  # noqa: BLE001
+        return ""
+
+
+def _pages(run: _Run, t0: float) -> list[str]:
+    return [u for t, u in run.visited if t >= t0]
+
+
+def _elapsed(doc: dict, first_click_at: float | None, t0: float) -> tuple[float, float, str]:
+    """(elapsed ms, wall ms, timing) for a document that became ready."""
+    wall = (doc["mono"]["ready"] - t0) * 1000
+    if first_click_at is not None and "ready" in doc["at"]:
+        in_page = doc["at"]["ready"] - first_click_at
+        if 0 <= in_page <= wall + 50:
+            return round(in_page, 1), round(wall, 1), "page"
+    return round(wall, 1), round(wall, 1), "monotonic"
+
+
+def _reached(run: _Run, doc: dict, page, clicks: int, t0: float, first_click_at, status) -> JourneyRun:
+    elapsed, wall, timing = _elapsed(doc, first_click_at, t0)
+    return JourneyRun("reached", reason=f"{elapsed / 1000:.2f}秒后办理页面就绪", elapsed_ms=elapsed, wall_ms=wall,
+                      timing=timing, clicks=clicks, pages=_pages(run, t0), reached_url=doc["url"],
+                      http_status=status[0] if status else None, ready_by=doc.get("ready_by", ""))
+
+
+def _list_result(run: _Run, doc: dict, info: dict, clicks: int, t0: float, first_click_at, now: float, *,
+                 reached: bool = False, list_url: str = "") -> JourneyRun:
+    if reached:
+        elapsed, wall, timing = _elapsed(doc, first_click_at, t0)
+        reason = f"先到达搜索或列表页（{list_url}），再点击一次才到达办理页面"
+    else:
+        elapsed, wall, timing = None, round((now - t0) * 1000, 1), ""
+        reason = ("到达的是搜索或列表页，需再次查找事项" if info.get("itemLinks") else
+                  "到达的是搜索或列表页，且列表中没有该事项")
+    return JourneyRun("list_page", reason=reason, elapsed_ms=elapsed, wall_ms=wall, timing=timing, clicks=clicks,
+                      pages=_pages(run, t0), reached_url=doc["url"], ready_by=doc.get("ready_by", ""))
+
+
+def _finish_fail(run: _Run, reason: str, clicks: int, url: str, t0: float, now: float) -> JourneyRun:
+    return JourneyRun("failed", reason=reason, wall_ms=round((now - t0) * 1000, 1), clicks=clicks,
+                      pages=_pages(run, t0), reached_url=url)
+
+
+def _timeout(run: _Run, target, click_mono: float, clicks: int, t0: float, now: float,
+             options: JourneyOptions) -> JourneyRun:
+    limit = f"{options.limit:g}"
+    if target is None:
+        return JourneyRun("no_reaction", reason=f"点击后{limit}秒内没有打开新页面，也没有跳转（按钮可能无效，或弹出了登录框）",
+                          clicks=clicks, wall_ms=round((now - t0) * 1000, 1), pages=_pages(run, t0))
+    found = run.latest_doc(target, click_mono)
+    url = found[1]["url"] if found else _url(target)
+    if found and "load" in found[1]["mono"]:
+        return JourneyRun("item_absent", reason=f"办理页面已打开，但{limit}秒内未显示该事项的名称或编码", clicks=clicks,
+                          wall_ms=round((now - t0) * 1000, 1), pages=_pages(run, t0), reached_url=url)
+    return _finish_fail(run, f"办理页面{limit}秒内仍未加载完成", clicks, url, t0, now)
+
+
+# ---------------------------------------------------------------- a journey
+
+async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions | None = None) -> JourneyResult:
+    """Run one journey `options.runs` times (fewer when a run ends in a status
+    that repeating would not change: see result.REPEATED) and summarize. Evidence
+    (screenshot, trace) of the representative run is kept in spec.evidence_dir."""
+    options = options or JourneyOptions()
+    workdir = Path(tempfile.mkdtemp(prefix="gc-journey-"))
+    runs: list[JourneyRun] = []
+    offered: dict = {}
+    try:
+        for n in range(max(1, options.runs)):
+            run, seen = await _one_run(pool, spec, options, workdir, n + 1)
+            offered = offered or seen
+            runs.append(run)
+            if run.status not in REPEATED:
+                break
+        status, reason, median, rep = summarize_runs(runs)
+        result = JourneyResult(
+            guide_url=spec.guide_url, status=status, reason=reason, item_name=spec.name, item_code=spec.code,
+            online_depth=spec.online_depth or "", depth_level=depth_of(spec.online_depth),
+            has_online_link=bool(spec.online_url), control_text=offered.get("text", ""),
+            control_url=offered.get("href", "") if not str(offered.get("href", "")).startswith("javascript") else "",
+            median_ms=round(median, 1) if median is not None else None, clicks=rep.clicks if rep else 0,
+            pages=list(rep.pages) if rep else [], reached_url=rep.reached_url if rep else "",
+            http_status=rep.http_status if rep else None, runs=runs, threshold_ms=threshold_ms(),
+            checked_at=_now())
+        _keep_evidence(result, rep, spec, options)
+        return result
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def has_finding(result: JourneyResult) -> bool:
+    """Would the J rules say anything about this result (fail or needs_review)?"""
+    from ..checks.journeys import journey_findings
+
+    return bool(journey_findings(result))
+
+
+def _keep_evidence(result: JourneyResult, rep: JourneyRun | None, spec: JourneySpec,
+                   options: JourneyOptions) -> None:
+    keep = options.keep_evidence
+    wanted = spec.evidence_dir is not None and rep is not None and (
+        keep == "all" or (keep == "findings" and has_finding(result)))
+    for run in result.runs:
+        for attr in ("screenshot", "trace"):
+            path = getattr(run, attr)
+            setattr(run, attr, None)
+            if wanted and run is rep and path and Path(path).exists():
+                spec.evidence_dir.mkdir(parents=True, exist_ok=True)
+                name = "screenshot.png" if attr == "screenshot" else "trace.zip"
+                dest = spec.evidence_dir / name
+                shutil.move(path, dest)
+                setattr(result, attr, str(dest))
+
+
+def _now() -> str:
+    from ..store import now_iso
+
+    return now_iso()
+
+
+async def run_journeys_async(specs: list[JourneySpec], options: JourneyOptions | None = None, *,
+                             pool: BrowserPool | None = None, on_result=None) -> list[JourneyResult]:
+    """Run many journeys, `options.contexts` at a time, in one browser (restarted
+    if it dies). `on_result(spec, result)` is called as each finishes."""
+    options = options or JourneyOptions()
+    own = pool is None
+    if own:
+        pool = BrowserPool(options.chromium, options.contexts)
+        await pool.start()
+    try:
+        lanes = asyncio.Semaphore(options.contexts)
+
+        async def one(spec):
+            async with lanes:
+                result = await run_journey(pool, spec, options)
+            if on_result is not None:
+                on_result(spec, result)
+            return result
+
+        return list(await asyncio.gather(*(one(s) for s in specs)))
+    finally:
+        if own:
+            await pool.close()
+
+
+def run_journey_sync(guide_url: str, *, name: str = "", code: str = "", online_depth: str = "",
+                     online_url: str = "", profile: JourneyProfile | None = None,
+                     options: JourneyOptions | None = None, evidence_dir: str | Path | None = None) -> JourneyResult:
+    """One journey, start to end (its own browser): for tests and scripts."""
+    spec = JourneySpec(guide_url=guide_url, name=name, code=code, online_depth=online_depth, online_url=online_url,
+                       profile=profile or JourneyProfile(),
+                       evidence_dir=Path(evidence_dir) if evidence_dir is not None else None)
+    return asyncio.run(run_journeys_async([spec], options))[0]
