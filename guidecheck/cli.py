@@ -246,8 +246,8 @@ def _decision_command(action: str, doc: str, who_help: str):
 _decision_command("confirm", "复核人确认问题成立（计分）。KEY 为问题编号或其唯一前缀（至少 6 位）。", "复核人。")
 _decision_command("dismiss", "复核人撤销问题（不计分），须说明理由。", "复核人。")
 _decision_command("appeal", "部门对计分的问题提出申诉，须说明理由；裁决前仍按原结果计分。", "提出申诉的部门。")
-_decision_command("uphold", "复核人认定申诉成立：问题不再计分，须说明理由。", "复核人。")
-_decision_command("overturn", "复核人驳回申诉：问题继续计分，须说明理由。", "复核人。")
+_decision_command("uphold", "复核人驳回申诉、维持该问题：继续计分，须说明理由。", "复核人。")
+_decision_command("overturn", "复核人认定申诉成立、撤销该问题：不再计分，须说明理由。", "复核人。")
 
 
 @review.command(name="history")

@@ -10,8 +10,11 @@ Actions and the status each leads to:
     confirm   reviewer: the finding stands             -> confirmed   (counts)
     dismiss   reviewer: the finding is wrong           -> dismissed   (does not count)
     appeal    department contests a counted finding    -> appealed    (counts as before until decided)
-    uphold    reviewer accepts the appeal              -> upheld      (does not count)
-    overturn  reviewer rejects the appeal              -> overturned  (counts)
+    uphold    reviewer rejects the appeal: the finding stands      -> upheld      (counts)
+    overturn  reviewer accepts the appeal: the finding is removed  -> overturned  (does not count)
+
+"Upheld" and "overturned" name what becomes of the appealed finding (schemes.md:
+"appealed and upheld or overturned").
 
 confirm and dismiss apply to any finding with no decision, or to one a reviewer
 confirmed or dismissed (a reviewer may change their mind before an appeal);
@@ -32,10 +35,10 @@ STATUS_OF = {"confirm": "confirmed", "dismiss": "dismissed", "appeal": "appealed
              "overturn": "overturned"}
 STATUSES = tuple(STATUS_OF.values())
 REASON_REQUIRED = frozenset({"dismiss", "appeal", "uphold", "overturn"})
-ACTION_LABELS = {"confirm": "确认", "dismiss": "撤销", "appeal": "申诉", "uphold": "申诉成立",
-                 "overturn": "申诉驳回"}
-STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已撤销", "appealed": "申诉中", "upheld": "申诉成立",
-                 "overturned": "申诉驳回", None: "未复核"}
+ACTION_LABELS = {"confirm": "确认", "dismiss": "撤销", "appeal": "申诉", "uphold": "维持扣分（申诉不成立）",
+                 "overturn": "撤销扣分（申诉成立）"}
+STATUS_LABELS = {"confirmed": "已确认", "dismissed": "已撤销", "appealed": "申诉中", "upheld": "申诉不成立（维持扣分）",
+                 "overturned": "申诉成立（撤销扣分）", None: "未复核"}
 MIN_PREFIX = 6
 _HEX = re.compile(r"^[0-9a-f]+$")
 
@@ -57,12 +60,12 @@ def finding_key(source: str | None, finding: Finding | Mapping) -> str:
 
 
 def counts(outcome: str, status: str | None) -> bool:
-    """Whether a finding deducts under its review status: confirmed and overturned
-    count, dismissed and upheld do not, appealed keeps the counting it had (a fail
+    """Whether a finding deducts under its review status: confirmed and upheld
+    count, dismissed and overturned do not, appealed keeps the counting it had (a fail
     counts), and with no decision only a `fail` counts (`needs_review` waits)."""
-    if status in ("confirmed", "overturned"):
+    if status in ("confirmed", "upheld"):
         return True
-    if status in ("dismissed", "upheld"):
+    if status in ("dismissed", "overturned"):
         return False
     return outcome == "fail"
 
@@ -76,7 +79,7 @@ def transition_error(status: str | None, outcome: str | None, action: str) -> st
         return f"该问题的申诉已裁决（{STATUS_LABELS[status]}），不能再{ACTION_LABELS[action]}"
     if action in ("confirm", "dismiss"):
         if status == "appealed":
-            return "该问题正在申诉中，应先裁决申诉（uphold 申诉成立 或 overturn 申诉驳回）"
+            return "该问题正在申诉中，应先裁决申诉（uphold 维持扣分 或 overturn 撤销扣分）"
         if status == STATUS_OF[action]:
             return f"该问题已{ACTION_LABELS[action]}，无需重复{ACTION_LABELS[action]}"
         return None

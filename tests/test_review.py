@@ -88,22 +88,22 @@ def test_status_derivation():
     assert derive_status(["uphold", "confirm"], "fail") == "confirmed"
     assert derive_status(["appeal", "overturn", "dismiss"], "fail") == "overturned"
     assert [counts("fail", s) for s in (None, "confirmed", "dismissed", "appealed", "upheld", "overturned")] == \
-        [True, True, False, True, False, True]
+        [True, True, False, True, True, False]
     assert [counts("needs_review", s) for s in (None, "confirmed", "appealed")] == [False, True, False]
 
 
 def test_current_statuses_follow_the_history(store):
     cid = store.campaigns()[0]["id"]
     decide(store, key_of(FAIL), "appeal", who="市市场监督管理局", why="收费标准在附件中")
-    decide(store, key_of(FAIL), "uphold", who="张三", why="附件中确有收费标准")
+    decide(store, key_of(FAIL), "overturn", who="张三", why="附件中确有收费标准")
     decide(store, key_of(REVIEW), "confirm", who="张三")
     decide(store, key_of(REVIEW), "appeal", who="市市场监督管理局", why="链接可以打开")
-    decide(store, key_of(REVIEW), "overturn", who="李四", why="复查仍然超时")
+    decide(store, key_of(REVIEW), "uphold", who="李四", why="复查仍然超时")
     decide(store, key_of(MATERIAL), "appeal", who="市市场监督管理局", why="已列明")
-    assert current_statuses(store, cid) == {key_of(FAIL): "upheld", key_of(REVIEW): "overturned",
+    assert current_statuses(store, cid) == {key_of(FAIL): "overturned", key_of(REVIEW): "upheld",
                                             key_of(MATERIAL): "appealed"}
     # what scoring is handed: a pending appeal keeps the counting the finding had
-    assert scoring_decisions(store, cid) == {key_of(FAIL): "upheld", key_of(REVIEW): "overturned"}
+    assert scoring_decisions(store, cid) == {key_of(FAIL): "overturned", key_of(REVIEW): "upheld"}
 
 
 def test_scoring_decisions_keep_a_confirmed_finding_counted_while_appealed(store):
@@ -231,7 +231,7 @@ def test_cli_round_trip(tmp_path):
     assert out.returncode == 1 and "已在申诉中" in out.stderr
     out = run_cli("dismiss", fail_key, "--db", db, "--who", "张三")
     assert out.returncode == 1 and "必须说明理由" in out.stderr
-    out = run_cli("uphold", fail_key, "--db", db, "--who", "李四", "--why", "附件中确有收费标准")
+    out = run_cli("overturn", fail_key, "--db", db, "--who", "李四", "--why", "附件中确有收费标准")
     assert out.returncode == 0 and "申诉成立" in out.stdout
     out = run_cli("overturn", "abc", "--db", db, "--who", "李四", "--why", "x")
     assert out.returncode == 1 and "十六进制" in out.stderr
@@ -243,4 +243,4 @@ def test_cli_round_trip(tmp_path):
     assert any("申诉" in line and "市市场监督管理局" in line and "收费标准见附件" in line for line in lines)
     assert any("李四" in line and "附件中确有收费标准" in line and "→ 申诉成立" in line for line in lines)
     with Store(db) as st:
-        assert current_statuses(st, 1) == {review_key: "confirmed", fail_key: "upheld"}
+        assert current_statuses(st, 1) == {review_key: "confirmed", fail_key: "overturned"}

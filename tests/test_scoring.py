@@ -367,15 +367,15 @@ def test_decisions_change_the_score():
     # no decisions: M101, B501, P203 count → publishing 3 × 0.2 = 0.6 → 1.4; accuracy 3 × 0.5 = 1.5 → 4.5
     assert (ind(base, "guide-publishing").score, ind(base, "guide-accuracy").score) == (1.4, 4.5)
     decisions = {m101: "dismissed",   # never counts
-                 b501: "upheld",      # the department's appeal upheld: no longer counts
-                 p203: "overturned",  # the appeal overturned: counts
+                 b501: "overturned",  # appealed, the finding overturned: no longer counts
+                 p203: "upheld",      # appealed, the finding upheld: counts
                  l402: "confirmed"}   # a needs_review confirmed: counts (publishing only: L402 is in no case)
     after = score("fj-2020-dept", [dept("d", [a])], decisions=decisions)
     # publishing: P203 + L402 = 2 items → 1.6; accuracy: P203 → 0.5 → 5.5
     assert (ind(after, "guide-publishing").score, ind(after, "guide-accuracy").score) == (1.6, 5.5)
     states = after.departments[0].finding_states
     assert {k: (states[k].status, states[k].counts) for k in (m101, b501, p203, l402)} == {
-        m101: ("dismissed", False), b501: ("upheld", False), p203: ("overturned", True), l402: ("confirmed", True)}
+        m101: ("dismissed", False), b501: ("overturned", False), p203: ("upheld", True), l402: ("confirmed", True)}
     with pytest.raises(ValueError):
         score("fj-2020-dept", [dept("d", [a])], decisions={m101: "maybe"})
 

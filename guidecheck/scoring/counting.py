@@ -1,8 +1,8 @@
 """Which findings count, and how they group into units.
 
 A finding counts when it is a confirmed failure (`outcome == "fail"`) or a
-reviewer said so (confirmed, appeal overturned); it never counts when
-dismissed or when an appeal was upheld. `needs_review` alone never counts.
+reviewer said so (confirmed, or upheld on appeal); it never counts when
+dismissed or overturned on appeal. `needs_review` alone never counts.
 """
 from __future__ import annotations
 

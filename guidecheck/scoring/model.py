@@ -11,7 +11,9 @@ from ..offline import CheckedGuide
 LEVELS = ("city", "county")
 
 # A reviewer's decision on a finding (keyed by finding_key) and whether the finding then counts.
-DECISIONS = {"confirmed": True, "overturned": True, "dismissed": False, "upheld": False}
+# "upheld" and "overturned" say what became of the appealed finding: upheld, it still
+# deducts; overturned, it no longer does.
+DECISIONS = {"confirmed": True, "upheld": True, "dismissed": False, "overturned": False}
 
 
 def points_value(x: float | None) -> float | int | None:
