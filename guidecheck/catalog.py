@@ -34,6 +34,16 @@ class Rule:
     extra: dict = field(default_factory=dict, compare=False, hash=False)
 
 
+class LineLoader(yaml.SafeLoader):
+    """A YAML loader that keeps the line of every mapping under '__line__', so a
+    reviewer's file with a typo can be refused with the line."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
 def _read_yaml(path: Path):
     try:
         text = path.read_text(encoding="utf-8")

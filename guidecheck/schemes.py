@@ -12,22 +12,13 @@ from pathlib import Path
 
 import yaml
 
-from .catalog import SCHEME_DIR, expand_selection, labels
+from .catalog import SCHEME_DIR, LineLoader, expand_selection, labels
 from .errors import CatalogError
 
 FORMS = {"fixed", "proportional", "all_or_nothing", "metric", "veto", "table"}
 UNITS = {"finding", "item_of_information", "guide", "element_class"}
 METRICS = {"online_depth", "instant_rate", "time_compression"}
 NEEDS_POINTS = {"fixed", "proportional", "all_or_nothing", "metric"}
-
-
-class _LineLoader(yaml.SafeLoader):
-    """Keeps the line of every mapping under the key '__line__'."""
-
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
 
 
 @dataclass
@@ -104,7 +95,7 @@ def _rules(path: Path, entry: dict) -> set[str]:
 def load(name_or_path: str) -> Scheme:
     path = resolve(name_or_path)
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise _fail(path, mark.line + 1 if mark else None, f"YAML 格式错误（{getattr(exc, 'problem', exc)}）") from exc

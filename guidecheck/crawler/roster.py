@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ..catalog import LineLoader
 from ..errors import CatalogError
 from . import profiles
 
@@ -35,19 +36,12 @@ class Roster:
     hosts: set[str] = field(default_factory=set)
 
 
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node, deep=False):
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
-
-
 def _rows(path: Path) -> tuple[dict, list[dict]]:
     text = path.read_text(encoding="utf-8-sig")
     if path.suffix.lower() == ".csv":
         reader = csv.DictReader(text.splitlines())
         return {}, [dict(row, __line__=reader.line_num) for row in reader]
-    data = yaml.load(text, Loader=_LineLoader)
+    data = yaml.load(text, Loader=LineLoader)
     if isinstance(data, list):
         return {}, data
     if not isinstance(data, dict) or not isinstance(data.get("departments"), list):
