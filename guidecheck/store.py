@@ -114,7 +114,8 @@ def _m006_journeys_portal_pages(db: Database) -> None:
     # Journeys (guidecheck/journeys): one row per item, the JourneyResult as JSON and
     # its evidence files (paths relative to the snapshot root). Portal pages: one row
     # per homepage checked, its rendered snapshot. H findings belong to a department,
-    # not a guide: item_id NULL and the department in findings.department_id.
+    # not a guide: item_id NULL and the department in findings.page_department_id
+    # (not "department_id": Store.findings() already names the item's department so).
     db["journeys"].create({"campaign_id": int, "item_id": int, "guide_url": str, "status": str,
                            "median_ms": float, "clicks": int, "reached_url": str, "reason": str,
                            "result_json": str, "screenshot_path": str, "trace_path": str, "checked_at": str},
@@ -127,8 +128,7 @@ def _m006_journeys_portal_pages(db: Database) -> None:
                               foreign_keys=[("campaign_id", "campaigns", "id"), ("department_id", "departments", "id")],
                               not_null={"campaign_id", "role", "url", "status"})
     db["portal_pages"].create_index(["campaign_id", "url"], unique=True)
-    db["findings"].add_column("department_id", int)
-    db["findings"].create_index(["campaign_id", "department_id"], if_not_exists=True)
+    db["findings"].add_column("page_department_id", int)
 
 
 MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes,
@@ -267,6 +267,11 @@ class Store:
             where, args = where + " AND status = ?", args + [status]
         return list(self.db["items"].rows_where(where, args, order_by="id"))
 
+    def items_with_results(self, campaign_id: int) -> set[int]:
+        """The items whose records (and findings) are saved."""
+        return {row[0] for row in self.db.conn.execute(
+            "SELECT DISTINCT item_id FROM records WHERE campaign_id = ?", [campaign_id])}
+
     def mark_unsampled(self, campaign_id: int, drawn_keys: set[str]) -> None:
         """Items listed but not drawn this month: kept, marked, never fetched."""
         with self.db.conn:
@@ -382,7 +387,7 @@ class Store:
     def findings(self, campaign_id: int) -> list[dict]:
         """Findings with their item's key, name and department, in item order."""
         return list(self.db.query(
-            "SELECT f.*, i.item_key, i.name AS item_name, coalesce(i.department_id, f.department_id) AS department_id "
+            "SELECT f.*, i.item_key, i.name AS item_name, coalesce(i.department_id, f.page_department_id) AS department_id "
             "FROM findings f "
             "LEFT JOIN items i ON i.id = f.item_id WHERE f.campaign_id = ? ORDER BY f.item_id, f.id",
             [campaign_id]))
@@ -594,7 +599,7 @@ class Store:
         """Store (replace) one checked homepage and its H findings in one transaction.
         `page`: url, role, name, department_id, final_url, http_status, status (ok |
         error), reason, snapshot_sha, marks (dict). The findings have no item: their
-        department is findings.department_id, their evidence the page URL."""
+        department is findings.page_department_id, their evidence the page URL."""
         with self.db.atomic():
             self.db.execute("DELETE FROM findings WHERE campaign_id = ? AND item_id IS NULL AND evidence = ? "
                             "AND rule IN ('H001', 'H002', 'H003')", [campaign_id, page["url"]])
@@ -609,7 +614,7 @@ class Store:
                  page.get("final_url", ""), page.get("http_status"), page["status"], page.get("reason", ""),
                  page.get("snapshot_sha"), json.dumps(page.get("marks") or {}, ensure_ascii=False), now_iso()])
             self.db.conn.executemany(
-                "INSERT INTO findings (campaign_id, item_id, record_id, department_id, rule, element, material, "
+                "INSERT INTO findings (campaign_id, item_id, record_id, page_department_id, rule, element, material, "
                 "outcome, message, evidence) VALUES (?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)",
                 [(campaign_id, page.get("department_id"), f.rule, f.element, f.material, f.outcome, f.message,
                   f.evidence) for f in findings])
@@ -624,8 +629,9 @@ class Store:
     def page_findings(self, campaign_id: int) -> list[dict]:
         """The findings that belong to a department's site rather than a guide (H rules)."""
         return list(self.db.query(
-            "SELECT f.*, d.name AS department FROM findings f LEFT JOIN departments d ON d.id = f.department_id "
-            "WHERE f.campaign_id = ? AND f.item_id IS NULL ORDER BY f.department_id, f.id", [campaign_id]))
+            "SELECT f.*, f.page_department_id AS department_id, d.name AS department FROM findings f "
+            "LEFT JOIN departments d ON d.id = f.page_department_id "
+            "WHERE f.campaign_id = ? AND f.item_id IS NULL ORDER BY f.page_department_id, f.id", [campaign_id]))
 
     def update_campaign_settings(self, campaign_id: int, settings: dict) -> dict:
         """Merge `settings` into the campaign's settings (top-level keys replaced); returns them."""

@@ -666,3 +666,206 @@ def test_inline_tab_bar_with_hidden_panes():
     assert len(rec.process_steps) == 5
     faq_tab = [link for link in rec.links if link.url.endswith("cjwt.html")]
     assert faq_tab and faq_tab[0].element == "faq"
+
+
+# ---------------------------------------------------------------- a value that looks like a label
+
+VAGUE_HOURS = "法定工作时间"  # L403's failing example: it contains the synonym 工作时间
+
+
+@pytest.mark.parametrize("layout", [
+    "<table><tr><th>办理时间</th><td>{v}</td></tr><tr><th>办理地点</th><td>湖东路88号</td></tr></table>",
+    "<table><tr><td>办理时间</td><td>{v}</td></tr><tr><td>办理地点</td><td>湖东路88号</td></tr></table>",
+    "<table><tr><th>办理时间</th><td>{v}</td><th>办理地点</th><td>湖东路88号</td></tr></table>",
+    "<table><tr><th>办理时间</th><td><div>{v}</div></td></tr><tr><th>办理地点</th><td>湖东路88号</td></tr></table>",
+    "<dl><dt>办理时间：</dt><dd>{v}</dd><dt>办理地点：</dt><dd>湖东路88号</dd></dl>",
+    "<dl><dt>办理时间</dt><dd>{v}</dd><dt>办理地点</dt><dd>湖东路88号</dd></dl>",
+    ('<div><span class="label">办理时间</span><span class="value">{v}</span></div>'
+     '<div><span class="label">办理地点</span><span class="value">湖东路88号</span></div>'),
+    ('<div class="item"><div class="item-label">办理时间</div><div class="item-value">{v}</div></div>'
+     '<div class="item"><div class="item-label">办理地点</div><div class="item-value">湖东路88号</div></div>'),
+    "<p><b>办理时间：</b><span>{v}</span></p><p>办理地点：湖东路88号</p>",
+    "<p>办理时间：{v}</p><p>办理地点：湖东路88号</p>",
+    "<h3>办理时间</h3><p>{v}</p><h3>办理地点</h3><p>湖东路88号</p>",
+    "<table><tr><td>办理时间<br>{v}</td></tr><tr><td>办理地点：湖东路88号</td></tr></table>",
+])
+def test_value_position_is_a_value_whatever_it_says(layout):
+    rec = html(layout.format(v=VAGUE_HOURS))
+    assert rec.elements["hours"] == VAGUE_HOURS
+    assert rec.elements["location"] == "湖东路88号"
+
+
+def test_strict_value_cell_holding_an_exact_synonym_is_a_value():
+    # td after th, dd after dt: a value even when it is word for word another label
+    rec = html("<table><tr><th>办理时间</th><td>工作时间</td></tr><tr><th>办理地点</th><td>湖东路88号</td></tr></table>"
+               "<dl><dt>联系电话</dt><dd>咨询电话</dd></dl>")
+    assert rec.elements["hours"] == "工作时间"
+    assert rec.elements["consult_phone"] == "咨询电话"
+    assert rec.elements["location"] == "湖东路88号"
+
+
+def test_value_position_still_splits_explicit_labels():
+    # "label：value" inside a value cell, an empty value cell, a label after a bare label
+    rec = html("""<table>
+      <tr><th>咨询方式</th><td>咨询电话：0591-87654321；监督电话：0591-12345678</td></tr>
+      <tr><th>办理地点</th><td></td></tr>
+      <tr><th>办理时间</th><td>周一至周五 9:00-17:00</td></tr></table>
+      <div><span class="label">收费标准</span><span class="value"></span><span class="label">办理流程</span>
+      <span class="value">受理→审核→办结</span></div>""")
+    e = rec.elements
+    assert e["consult_phone"].rstrip("；") == "0591-87654321" and e["complaint_phone"] == "0591-12345678"
+    assert e["location"] == "" and e["hours"] == "周一至周五 9:00-17:00"
+    assert e["fee"] == "" and e["process"] == "受理→审核→办结"
+
+
+def test_loose_label_in_label_position_still_matches():
+    rec = html("<table><tr><th>本事项法定办结时限</th><td>20个工作日</td></tr>"
+               "<tr><th>事项名称</th><td>某事项</td></tr></table><p>办理地点/时间：湖东路88号</p>")
+    assert rec.elements["legal_limit"] == "20个工作日"
+    assert rec.elements["location"] == "湖东路88号"
+
+
+def test_faq_answer_starting_with_a_label_stays_in_the_faq():
+    rec = html("""<p>事项名称：某事项</p><p>办理地点：湖东路88号</p>
+      <h3>常见问题</h3>
+      <p>问：周末能办理吗？</p><p>办理时间：周一至周五，周末不办理。</p>
+      <p>问：要带什么材料？</p><p>答：身份证。</p>
+      <dl><dt>可以代办吗？</dt><dd>办理地点：各区服务中心均可代办。</dd></dl>""")
+    assert "hours" not in rec.elements
+    assert rec.elements["location"] == "湖东路88号"
+    assert [(q.question, q.answer) for q in rec.faq] == [
+        ("周末能办理吗？", "办理时间：周一至周五，周末不办理。"),
+        ("要带什么材料？", "身份证。"),
+        ("可以代办吗？", "办理地点：各区服务中心均可代办。"),
+    ]
+
+
+def test_label_after_a_faq_answer_opens_its_element():
+    rec = html("""<p>事项名称：某事项</p><h3>常见问题</h3><p>问：周末能办理吗？</p><p>答：不能。</p>
+      <p>办理时间：周一至周五 9:00-17:00</p>""")
+    assert rec.elements["hours"] == "周一至周五 9:00-17:00"
+    assert [(q.question, q.answer) for q in rec.faq] == [("周末能办理吗？", "不能。")]
+
+
+# ---------------------------------------------------------------- page chrome
+
+def _menu(n: int, words=("个人办事", "法人办事", "部门服务", "证照服务", "社保服务", "公积金")) -> str:
+    return "".join(f'<li><a href="/m/{i}.html">{words[i % len(words)]}{i}</a></li>' for i in range(n))
+
+
+GUIDE = "<h1>某事项</h1><p>事项名称：某事项</p><p>办理地点：湖东路88号</p><p>办理时间：周一至周五 9:00-17:00</p>"
+
+
+@pytest.mark.parametrize("links", [10, 60])  # pruned from the tree / cut from the bytes before parsing
+def test_link_lists_are_chrome_whatever_their_class(links):
+    page = (f'<div class="x1"><ul class="y1">{_menu(links)}</ul></div>{GUIDE}'
+            f'<div class="x2"><ul>{_menu(links)}</ul></div>')
+    rec = html(page)
+    assert rec.elements["location"] == "湖东路88号"
+    assert rec.elements["hours"] == "周一至周五 9:00-17:00"
+    assert not [link for link in rec.links if "/m/" in link.url]
+
+
+@pytest.mark.parametrize("links", [10, 60])
+def test_guide_link_lists_are_kept(links):
+    laws = "".join(f'<li><a href="/law/{i}.html">《某某条例第{i}号》</a></li>' for i in range(links))
+    forms = "".join(f'<li><a href="/f/{i}.doc">表{i}</a></li>' for i in range(links))
+    halls = "".join(f'<li><a href="/h/{i}.html">第{i}服务厅</a></li>' for i in range(links))
+    faq = "".join(f'<li><a href="/q/{i}.html">问题{i}怎么办？</a></li>' for i in range(links))
+    rec = html(f"""<p>事项名称：某事项</p>
+      <h3>设定依据</h3><ul>{laws}</ul>
+      <h3>申请材料</h3><ul>{forms}</ul>
+      <p>办理地点：</p><ul>{halls}</ul>
+      <h3>常见问题</h3><ul>{faq}</ul>""")
+    assert rec.elements["basis"].startswith("《某某条例第0号》")
+    assert rec.elements["location"].startswith("第0服务厅")
+    assert len(rec.materials) == links
+    assert len(rec.faq) == links
+
+
+@pytest.mark.parametrize("href, text", [("/f/{i}.doc", "表{i}"), ("/dl.do?id={i}", "表{i}下载")])
+def test_big_list_of_forms_without_a_label_before_it_is_kept(href, text):
+    forms = "".join(f'<li><a href="{href.format(i=i)}">{text.format(i=i)}</a></li>' for i in range(40))
+    rec = html(f"<p>事项名称：某事项</p><h3>申请材料</h3><div>请按需要选用</div><ul>{forms}</ul>")
+    assert sum(1 for m in rec.materials if m.name.startswith("表")) == 40
+
+
+def test_tab_bar_of_labels_is_not_chrome():
+    tabs = "".join(f'<li><a href="#t{i}">{w}</a></li>' for i, w in enumerate(
+        ["基本信息", "申请条件", "申请材料", "办理流程", "收费标准", "设定依据", "办理地点", "常见问题"]))
+    rec = html(f'<ul class="tabs">{tabs}</ul><div id="t0"><p>事项名称：某事项</p></div>'
+               '<div id="t1"><p>年满18周岁</p></div><div id="t6"><p>湖东路88号</p></div>')
+    assert rec.elements["conditions"] == "年满18周岁"
+    assert rec.elements["location"] == "湖东路88号"
+
+
+def test_byte_cut_keeps_comments_and_scripts_intact():
+    from guidecheck.extract.html_chrome import cut_link_lists
+
+    menu = f"<ul>{_menu(40)}</ul>".encode()
+    page = b"<html><body>" + menu + b"<p>x</p></body></html>"
+    assert cut_link_lists(page) == b"<html><body><p>x</p></body></html>"
+    # a list opened in a comment or a script and closed outside is never cut across
+    for wrap in (b"<!-- <ul> -->", b"<script>var s='<ul>';</script>"):
+        tricky = b"<html><body>" + wrap + b"<p>guide</p>" + menu + b"</body></html>"
+        assert b"<p>guide</p>" in cut_link_lists(tricky)
+    # an unclosed list is left to the parser
+    assert cut_link_lists(b"<ul>" + _menu(40).encode()) == b"<ul>" + _menu(40).encode()
+    # prose inside: not a menu
+    prose = f"<ul>{_menu(40)}<li>说明：以上链接，仅供参考。</li></ul>".encode()
+    assert cut_link_lists(prose) == prose
+
+
+def test_div_grid_precheck():
+    from guidecheck.extract.html_tables import may_have_div_grid
+
+    assert may_have_div_grid('<div><div class="h"><span>材料名称</span></div></div>'.encode())
+    assert not may_have_div_grid('<table><tr><th><div class="cell">材料名称</div></th></tr></table>'.encode())
+    assert not may_have_div_grid('<p>事项名称：某事项</p><td>材料名称</td>'.encode())
+    assert may_have_div_grid(b"<div>&#26448;&#26009;&#21517;&#31216;</div>")  # written as references
+
+
+def test_gbk_and_utf8_bytes_give_the_same_record():
+    from guidecheck.extract import extract
+
+    body = f"<html><head><meta charset='{{cs}}'></head><body>{GUIDE}<ul>{_menu(50)}</ul></body></html>"
+    utf8 = extract(body.format(cs="utf-8").encode("utf-8"), "u.html")[0]
+    gbk = extract(body.format(cs="gbk").encode("gbk"), "g.html")[0]
+    assert utf8.elements == gbk.elements and utf8.elements["hours"] == "周一至周五 9:00-17:00"
+
+
+def test_both_line_walks_agree():
+    from lxml import etree
+
+    from guidecheck.extract.html import _parse
+    from guidecheck.extract.html_lines import _linearise_rec, _linearise_walk
+
+    for path in sorted(PAGES.glob("*.html")):
+        root = _parse(decode_html(path.read_bytes(), str(path)))[0]
+        etree.strip_elements(root, "script", "style", "head", with_tail=False)
+        body = root.find("body")
+        a, b = _linearise_rec(body, {}, set()), _linearise_walk(body, {}, set())
+        assert [(x.text, x.bounds, x.tag, x.block) for x in a[0]] == [(x.text, x.bounds, x.tag, x.block) for x in b[0]]
+        assert a[1] == b[1], path.name
+
+
+def test_deeply_nested_markup_is_read():
+    deep = "<div>" * 1500 + "办理地点：湖东路88号" + "</div>" * 1500
+    rec = html(deep + "<p>办理时间：周一至周五</p><p>事项名称：某事项</p>")
+    assert rec.elements["location"] == "湖东路88号" and rec.elements["hours"] == "周一至周五"
+
+
+def test_benchmark_pages_keep_their_records():
+    """benchmarks/bench_extract.py wraps each fixture page in ~40 KB of portal
+    chrome (menus, footers, scripts) in three markup styles: the chrome must not
+    change what is read."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("bench_extract", ROOT / "benchmarks" / "bench_extract.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    for seed, path in enumerate(sorted(PAGES.glob("*.html"))):
+        raw = path.read_bytes()
+        text = decode_html(raw, str(path))
+        for style in ("semantic", "classes", "plain"):
+            assert bench._summary(bench.wrap(text, style, seed)) == bench._summary(raw), (path.name, style)

@@ -79,7 +79,9 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
                                per_host=options.per_host, delay=options.delay, timeout=options.timeout,
                                render=render, chromium=options.chromium)
     settings["DOWNLOADER_MIDDLEWARES"] = {"guidecheck.crawler.middleware.SnapshotMiddleware": 950}
-    done = {row["id"] for row in store.items(campaign_id) if row["status"] in ("fetched", "checked")}
+    # Items whose results are saved; one whose guide was fetched but whose check was still
+    # under way when the crawl was killed is fetched again from its snapshot and checked.
+    done = store.items_with_results(campaign_id)
     progress = Progress("抓取指南")
     progress.count = 0
     store.set_campaign_status(campaign_id, "crawling")

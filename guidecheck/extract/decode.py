@@ -87,8 +87,13 @@ class DecodedText(str):
 
 
 def _utf8_text(text: str, data: bytes) -> str:
-    out = DecodedText(_finish(text))
-    if b"\x00" not in data:
+    # The byte checks are cheaper than _finish's scans of the text.
+    clean = b"\x00" not in data
+    if clean and b"\r" not in data and not text.startswith("\ufeff"):
+        out = DecodedText(text)
+    else:
+        out = DecodedText(_finish(text))
+    if clean:
         out.raw = data
     return out
 

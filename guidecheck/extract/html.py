@@ -7,6 +7,19 @@ are read as a whole (html_tables), and the rest is linearised into lines
 opens a section; the section's value is the text up to the next label or
 heading. This one rule covers th/td tables (two or four columns), dl/dt/dd,
 div/span pairs, "一、事项名称：…" running text and h2 sections alike.
+
+What sits in the value position of a label (the td after a th, the dd after a
+dt, the value div/span after a label one, the text after "label：") is a value
+whatever it says: there a close variant of a label ("法定工作时间" contains
+工作时间) is not a label, and after th/dt not even an exact synonym is; only an
+explicit "label：" still starts a new element (_value_pos). Inside the FAQ, a
+"办理时间：…" line right after a question answers it.
+
+Speed: most of a portal page is chrome. Big link lists are cut from the bytes
+before parsing and smaller ones (and nav/footer) from the tree before any
+Python walks it (html_chrome); the page's own UTF-8 bytes are parsed
+(decode.DecodedText) rather than the decoded str; label work is memoised by
+string (labels recur on every page of a portal, values are not kept).
 """
 from __future__ import annotations
 
@@ -19,13 +32,13 @@ from lxml import etree
 from .. import catalog
 from ..errors import ScriptShellError
 from ..model import GuideRecord, Link
+from .html_chrome import cut_link_lists, prune_chrome
 from .html_common import (
     DROP_TAGS,
     HEADING_TAGS,
     is_labelish_class,
     link_role,
     may_have_role,
-    prune_chrome,
     web_href,
 )
 from .html_common import (
@@ -44,9 +57,8 @@ SHELL_MAX_FILLED = 0.25
 
 _MAX_LABEL_CHARS = 40  # raw label text (spaces, numbering, brackets included)
 _ORPHAN_REACH = 30  # lines around the guide whose loose links are kept
-_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True)
-# For a page's own bytes once decode_html found them to be UTF-8 (a <meta
-# charset> saying otherwise is overridden, as decode_html decided).
+# Pages are parsed as UTF-8 bytes (decode_html decided the charset; a <meta
+# charset> saying otherwise is overridden).
 _PARSER_UTF8 = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, huge_tree=True,
                                 encoding="utf-8")
 _XML_DECL_RE = re.compile(r"^\s*<\?xml[^>]*\?>")
@@ -66,7 +78,12 @@ class _Section:
     implicit: bool = False
 
     def value(self) -> str:
-        return collapse(" ".join(t for t, _ in self.items if t))
+        items = self.items
+        if not items:
+            return ""
+        if len(items) == 1:
+            return collapse(items[0][0])
+        return collapse(" ".join(t for t, _ in items if t))
 
 
 # ---------------------------------------------------------------- labels in lines
@@ -158,12 +175,33 @@ def _pairs(text: str, bounds: list[int], key: str, vstart: int, lead: str | None
     return [(k, v.lstrip("：: \t\u3000\u00a0") if k is not None else v) for k, v in segs]
 
 
+# Lines that held labels, by (text, inline bounds, position): label lines
+# recur on every page of a portal (values do not, and are not kept).
+_SPLIT_CACHE: dict[tuple, list] = {}
+_SPLIT_CACHE_MAX = 20000
+_SPLIT_CACHE_LEN = _MAX_LABEL_CHARS
+
+
 def _split_line(ln: Line, pos: int = _ANY):
     """[(key, inline value)] when the line holds a label: at its start, or as
     "… label：value" after a separator (then the first pair's key is None: the
     text before it continues the current section). None for a plain line.
     `pos` says how a label may start the line (_ANY, or _EXACT / _COLON for a
     line in the value position of a label, see _value_pos)."""
+    text = ln.text
+    if len(text) > _SPLIT_CACHE_LEN:
+        return _split(ln, pos)
+    ck = (text, tuple(ln.bounds), pos)
+    hit = _SPLIT_CACHE.get(ck)
+    if hit is not None:
+        return list(hit)
+    segs = _split(ln, pos)
+    if segs is not None and len(_SPLIT_CACHE) < _SPLIT_CACHE_MAX:
+        _SPLIT_CACHE[ck] = list(segs)
+    return segs
+
+
+def _split(ln: Line, pos: int):
     text = ln.text
     colon = "：" in text or ":" in text
     if not colon:
@@ -304,10 +342,16 @@ def _sections(lines: list[Line]) -> list[_Section]:
             for a, href in ln.links:  # a tab that is a separate page (常见问题 → …_cjwt.html)
                 secs.append(_Section(match_label("".join(a.itertext())), links=[(a, href)], implicit=True))
             continue
-        pos = _value_pos(ln, bare)
-        if pos == _ANY:
-            bare = None
-        segs = None if _in_faq_answer(cur, ln) else _split_line(ln, pos)
+        if bare is None:
+            pos = _ANY
+        else:
+            pos = _value_pos(ln, bare)
+            if pos == _ANY:
+                bare = None
+        if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
+            segs = None
+        else:
+            segs = _split_line(ln, pos)
         if segs is not None:
             if segs[0][0] is None:  # "… label：value": the lead continues the section
                 lead = segs.pop(0)[1]
@@ -324,7 +368,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 secs.append(cur)
                 if val.strip():
                     cur.items.append((val, ln.tag))
-            cur.links.extend(ln.links)
+            if ln.links:
+                cur.links.extend(ln.links)
             if not cur.items and ln.block is not None:
                 bare = (ln.block, ln.block.getnext())
             else:
@@ -340,7 +385,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 orphan_links.append((idx, ln.links))
             continue
         cur.items.append((ln.text, ln.tag))
-        cur.links.extend(ln.links)
+        if ln.links:
+            cur.links.extend(ln.links)
     # Links outside any section: only those near the guide (its title bar,
     # an 在线办理 button below it), not the portal's menus and footers.
     near = [lk for i, links in orphan_links if first_key - _ORPHAN_REACH <= i <= last_key + _ORPHAN_REACH
@@ -358,16 +404,23 @@ def _filled(value: str) -> bool:
         return True
     if "{" in value:
         value = _TEMPLATE_RE.sub("", value)
+    if "：" not in value and ":" not in value:  # no sub-label to strip
+        return bool(value.strip(" -—/"))
     return bool(_BARE_LABEL_RE.sub("", value).strip(" -—/"))
 
 
 def _check_shell(source: str, secs: list[_Section], values: dict[str, str]) -> None:
     """Several labels and (almost) no values: the values come by script."""
-    if len(values) < SHELL_MIN_LABELS:
+    n = len(values)
+    if n < SHELL_MIN_LABELS:
         return
-    filled = sum(1 for v in values.values() if _filled(v))
-    if filled > SHELL_MAX_FILLED * len(values):
-        return
+    most = SHELL_MAX_FILLED * n
+    filled = 0
+    for v in values.values():
+        if _filled(v):
+            filled += 1
+            if filled > most:
+                return
     for s in secs:
         for st in s.structs:
             if st.materials or st.steps or st.faq:
@@ -378,19 +431,23 @@ def _check_shell(source: str, secs: list[_Section], values: dict[str, str]) -> N
 # ---------------------------------------------------------------- record
 
 def _parse(text: str):
+    """(root, the UTF-8 bytes parsed) or (None, b""). Bytes are parsed: the
+    page's own when decode_html kept them (plain UTF-8), else the text as
+    UTF-8; big link lists are cut out first (html_chrome.cut_link_lists)."""
     if not text.strip():
-        return None
-    raw = getattr(text, "raw", None)  # decode.DecodedText: the page's own UTF-8 bytes
-    try:
-        if raw is not None:
-            return etree.fromstring(raw, _PARSER_UTF8)
+        return None, b""
+    raw = getattr(text, "raw", None)
+    if raw is None:
         if text.lstrip().startswith("<?xml"):
             text = _XML_DECL_RE.sub("", text, count=1)
             if not text.strip():
-                return None
-        return etree.fromstring(text, _PARSER)
+                return None, b""
+        raw = text.encode("utf-8", "replace")
+    src = cut_link_lists(raw)
+    try:
+        return etree.fromstring(src, _PARSER_UTF8), src
     except (etree.ParserError, etree.XMLSyntaxError, ValueError):
-        return None
+        return None, b""
 
 
 def _title_name(root) -> str:
@@ -422,7 +479,7 @@ def extract_html(text: str, source: str, url: str = "") -> list[GuideRecord]:
 
 
 def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
-    root = _parse(text)
+    root, src = _parse(text)
     if root is None:
         return []
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
@@ -431,7 +488,7 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
         body = root
     prune_chrome(body)
     structs, skip = find_tables(body, url)
-    if may_have_div_grid(text):
+    if may_have_div_grid(src):
         grids, hidden = find_div_grids(body, url, skip)
         structs.update(grids)
         skip |= hidden
@@ -445,8 +502,10 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     chosen: dict[str, _Section] = {}
     values: dict[str, str] = {}
     for s in keyed:
+        if values.get(s.key):
+            continue  # the first section with a value wins
         v = s.value()
-        if s.key not in chosen or (not values[s.key] and v):
+        if s.key not in chosen or v:
             chosen[s.key], values[s.key] = s, v
     _check_shell(source, secs, values)
 
@@ -491,7 +550,7 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
 
     for s in secs:
         for a, href in s.links:
-            if href.lstrip().lower().startswith(_NONWEB):
+            if href.lstrip()[:11].lower().startswith(_NONWEB):
                 continue
             t = "".join(a.itertext())
             if s.key is None and not may_have_role(t):

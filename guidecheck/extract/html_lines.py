@@ -129,6 +129,8 @@ def _linearise_rec(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
 
 
 def _linearise_walk(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
+    """linearise() with etree.iterwalk: no recursion limit, a little slower.
+    Gives the same lines as _linearise_rec (tests compare them)."""
     lines: list[Line] = []
     starts: dict = {}
     buf: list[str] = []
@@ -216,7 +218,12 @@ def _short(text: str) -> bool:
 
 def _ref_of(item) -> str | None:
     for el in (item, *item.iterdescendants("a")):
+        names = el.keys()
+        if not names:
+            continue
         for attr in _REF_ATTRS:
+            if attr not in names:
+                continue
             v = el.get(attr)
             if v:
                 v = v.strip()
@@ -228,12 +235,34 @@ def _ref_of(item) -> str | None:
     return None
 
 
+_BY_ID = etree.XPath("id($ref)")
+
+
+def _elements_by_id(body, wanted: set) -> dict:
+    """{id: element} for the wanted ids, through the parser's table of ids
+    (no walk over the page); the first element wins when an id repeats, as in
+    a browser. Ids with spaces (not valid ids) are looked up by walking."""
+    out = {}
+    for ref in wanted:
+        if not ref.split() or len(ref.split()) > 1:
+            continue
+        found = _BY_ID(body, ref=ref)
+        if found:
+            out[ref] = found[0]
+    if len(out) < len(wanted):
+        rest = wanted - set(out)
+        for el in body.iter():
+            i = el.get("id")
+            if i in rest and i not in out:
+                out[i] = el
+    return out
+
+
 def _panes_of(bar, items: list, titles: list[str], body) -> dict:
     out: dict = {}
     refs = [_ref_of(it) for it in items]
     if any(refs):
-        wanted = {r for r in refs if r}
-        ids = {el.get("id"): el for el in body.iter() if el.get("id") in wanted}
+        ids = _elements_by_id(body, {r for r in refs if r})
         for t, r in zip(titles, refs):
             pane = ids.get(r) if r else None
             if pane is not None and pane is not bar:

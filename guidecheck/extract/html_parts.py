@@ -120,8 +120,13 @@ def _step(item: str) -> ProcessStep:
     return ProcessStep(name=name, duration=dur, detail=detail)
 
 
+_ARROW_CHARS_RE = re.compile(r"[→>⇒➔➜➡⟶＞]")  # cheap test before _ARROW_RE.split
+
+
 def steps_from_lines(lines: list[str]) -> list[ProcessStep]:
     for ln in lines:
+        if not _ARROW_CHARS_RE.search(ln):
+            continue
         parts = [p for p in _ARROW_RE.split(collapse(ln)) if p.strip()]
         if len(parts) >= 3 or (len(parts) == 2 and all(len(p) <= 12 for p in parts)):
             first = re.split(r"[：:]", parts[0])[-1].strip()

@@ -17,7 +17,6 @@ from lxml import etree
 from .. import catalog
 from ..model import FaqPair, Material, ProcessStep
 from .html_common import CELL_TAGS, link_role, node_text, web_href
-from .text import unescape_all
 from .labels import (
     match_faq_header,
     match_label,
@@ -25,6 +24,7 @@ from .labels import (
     match_process_header,
     normalize_label,
 )
+from .text import unescape_all
 
 _MAX_HEADER_ROWS = 3
 
@@ -54,10 +54,8 @@ def _rows(table) -> list:
     return out
 
 
-def _span(cell, attr: str) -> int:
-    v = cell.get(attr)
-    if v is None or v == "1":
-        return 1
+def _span_value(v: str) -> int:
+    """A colspan/rowspan value other than "1", bounded."""
     try:
         return max(1, min(int(v), 50))
     except ValueError:
@@ -81,7 +79,10 @@ def _grid(rows) -> list[list]:
                 if ent[1] <= 0:
                     del pending[col]
                 col += 1
-            cs, rs = _span(cell, "colspan"), _span(cell, "rowspan")
+            cs = cell.get("colspan")
+            cs = 1 if cs is None or cs == "1" else _span_value(cs)
+            rs = cell.get("rowspan")
+            rs = 1 if rs is None or rs == "1" else _span_value(rs)
             for k in range(cs):
                 row.append(cell)
                 if rs > 1:
@@ -153,6 +154,8 @@ def _full_span(row, ncols: int) -> bool:
 
 
 def _cell_links(cell, base: str):
+    if not len(cell):
+        return
     for a in cell.iter("a"):
         url = web_href(a.get("href"), base)
         if url:
@@ -191,8 +194,8 @@ def _read_materials(st: Struct, header: dict[int, str], head_texts: list[str], r
                 setattr(mat, f, "；".join(vals))
         seen = set()
         for i, cell in enumerate(cells):
-            if id(cell) in seen:
-                continue
+            if not len(cell) or id(cell) in seen:
+                continue  # no child element, no link
             seen.add(id(cell))
             col = header.get(i)
             for text, url in _cell_links(cell, base):
@@ -326,34 +329,49 @@ def _grid_names() -> tuple[etree.XPath, frozenset]:
     return etree.XPath(f"//text()[{tests}]"), frozenset(names)
 
 
-_TAG_NAME_RE = re.compile(r"<([A-Za-z][A-Za-z0-9]*)")
-_VOID_TAGS = frozenset(("br", "hr", "img", "input", "meta", "link", "wbr", "area", "col", "embed", "source"))
-
-
-def may_have_div_grid(html: str) -> bool:
-    """Cheap test on the page source: could find_div_grids find anything? (Some
-    text node, not a tail and not in a table cell, reads as a materials "name"
-    header.) Scanning the source with str.find is much cheaper than an XPath
-    over every text node of the parsed page."""
-    if "&#" in html:
-        return True  # a numeric character reference could spell the header
+def may_have_div_grid(html: bytes) -> bool:
+    """Cheap test on the page source (the UTF-8 bytes that were parsed): could
+    find_div_grids find anything? (Some text node, not a tail and not in a
+    table cell, reads as a materials "name" header.) Scanning the source with
+    bytes.find is much cheaper than an XPath over every text node."""
+    if html.isascii():
+        return True  # Chinese written as character references (&#21517;&#31216;)
     names = _grid_names()[1]
     for word in _grid_core_words():
+        word = word.encode()
         i = html.find(word)
         while i >= 0:
-            lt = html.rfind(">", 0, i)
-            gt = html.find("<", i)
-            if lt >= 0 and gt >= 0 and gt - lt <= 400:
-                seg = html[lt + 1:gt]
+            lt = html.rfind(b">", 0, i)
+            gt = html.find(b"<", i)
+            if lt >= 0 and gt >= 0 and gt - lt <= 1200:
+                seg = html[lt + 1:gt].decode("utf-8", "replace")
                 if "&" in seg:
                     seg = unescape_all(seg)
                 if len(seg) <= 40 and normalize_label(seg) in names:
-                    m = _TAG_NAME_RE.match(html, html.rfind("<", 0, lt + 1))
-                    tag = m.group(1).lower() if m else ""
-                    if tag not in ("td", "th") and tag not in _VOID_TAGS:
+                    m = _TAG_NAME_RE.match(html, html.rfind(b"<", 0, lt + 1))
+                    tag = m.group(1).lower() if m else b""
+                    if tag not in (b"td", b"th") and tag not in _VOID_TAGS and not _in_cell(html, i):
                         return True
             i = html.find(word, i + len(word))
     return False
+
+
+_TAG_NAME_RE = re.compile(rb"<([A-Za-z][A-Za-z0-9]*)")
+_VOID_TAGS = frozenset((b"br", b"hr", b"img", b"input", b"meta", b"link", b"wbr", b"area", b"col", b"embed", b"source"))
+_CELL_WINDOW = 1800  # bytes looked back for an open table cell
+
+
+def _in_cell(html: bytes, i: int) -> bool:
+    """Does an open <td>/<th> shortly precede position i? (find_div_grids
+    ignores headers inside tables.)"""
+    lo = max(0, i - _CELL_WINDOW)
+    opened = max(html.rfind(b"<td", lo, i), html.rfind(b"<th", lo, i), html.rfind(b"<TD", lo, i),
+                 html.rfind(b"<TH", lo, i))
+    if opened < 0:
+        return False
+    closed = max(html.rfind(b"</td", lo, i), html.rfind(b"</th", lo, i), html.rfind(b"</TD", lo, i),
+                 html.rfind(b"</TH", lo, i), html.rfind(b"</table", lo, i), html.rfind(b"</TABLE", lo, i))
+    return opened > closed
 
 
 @functools.cache

@@ -37,7 +37,8 @@ def collapse(s: str | None) -> str:
         return ""
     if "&" in s:
         s = unescape_all(s)
-    s = s.translate(_TRANS)
+    if not s.isprintable():  # every character _TRANS maps is a control, format or space separator
+        s = s.translate(_TRANS)
     if "  " in s:
         s = _WS_RE.sub(" ", s)
     return s.strip()
