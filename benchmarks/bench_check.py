@@ -2,9 +2,10 @@
 
     python3 benchmarks/bench_check.py [--pages 2000]
 
-Builds N saved guide pages from the HTML fixtures under fixtures/pages (each
-copy gets its own item name and phone so no two pages are byte-identical),
-writes them under benchmarks/_data/, then times in one process:
+Builds N saved guide pages of real portal size (~40 KB): each HTML fixture's
+guide body wrapped in generated portal chrome by bench_extract.wrap, in its
+three markup styles, with a different seed (so different menus) for every
+page; writes them under benchmarks/_data/, then times in one process:
   - parse: lxml.html.document_fromstring on each page's bytes;
   - check: extract + every offline rule (what `guidecheck check` does per file,
     without printing).
@@ -15,6 +16,7 @@ from __future__ import annotations
 import argparse
 import gc
 import json
+import sys
 import time
 from pathlib import Path
 
@@ -28,17 +30,22 @@ DATA = ROOT / "benchmarks" / "_data"
 
 
 def build_pages(count: int) -> list[tuple[str, bytes]]:
-    templates = sorted(p for p in (ROOT / "fixtures" / "pages").glob("*.htm*") if not p.name.startswith("_"))
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_extract import wrap
+
+    from guidecheck.extract.decode import decode_html
+
+    templates = sorted(p for p in (ROOT / "fixtures" / "pages").glob("*.htm*")
+                       if not p.name.startswith(("_", "shell_")))
     if not templates:
         raise SystemExit("no fixtures/pages/*.html to build from")
+    bodies = [(t.name, decode_html(t.read_bytes(), t.name)) for t in templates]
     DATA.mkdir(parents=True, exist_ok=True)
     pages = []
     for i in range(count):
-        template = templates[i % len(templates)]
-        data = template.read_bytes()
-        # Vary the bytes a little: a distinct comment per page, in the page's own charset (ASCII only).
-        data = data.replace(b"</body>", f"<!-- bench copy {i} -->\n</body>".encode(), 1)
-        path = DATA / f"{i:05d}_{template.name}"
+        name, text = bodies[i % len(bodies)]
+        data = wrap(text, ("semantic", "classes", "plain")[i % 3], seed=i)
+        path = DATA / f"{i:05d}_{name}"
         path.write_bytes(data)
         pages.append((str(path), data))
     return pages
