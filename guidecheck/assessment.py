@@ -20,6 +20,8 @@ from .offline import CheckedGuide, offline_codes
 from .schemes import load as load_scheme
 
 LINK_CODES = {"K001", "K002", "K003", "K004"}
+JOURNEY_CODES = {"J001", "J002", "J003"}
+PAGE_CODES = {"H001", "H002", "H003"}
 
 
 def create(db_path: Path, roster_path: Path, scheme_name: str, *, name: str | None = None,
@@ -31,7 +33,11 @@ def create(db_path: Path, roster_path: Path, scheme_name: str, *, name: str | No
     if seed is None:
         seed = int(month.replace("-", ""))
     settings = {"allow_private": roster.allow_private, "hosts": sorted(roster.hosts), "scheme_path": str(scheme.path),
-                "levels": {e.department: e.level for e in roster.entries}, "month": month}
+                "levels": {e.department: e.level for e in roster.entries}, "month": month,
+                **roster.portal_settings}
+    channels = {e.department: e.channel for e in roster.entries if e.channel}
+    if channels:
+        settings["channel_links"] = channels
     if sample_size:
         settings["sample"] = {"size": sample_size, "month": month}
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -56,15 +62,26 @@ def run(db_path: Path, campaign_id: int, options: CrawlOptions) -> dict | None:
     if options.check_links:
         check_campaign_links(db_path, campaign_id, options)
     finish(db_path, campaign_id)
+    if options.journeys:
+        from .journeys.phases import (JourneyOptions, PortalPageOptions, attach_journey_findings,
+                                      check_portal_pages, run_journeys)
+
+        attach_journey_findings(db_path, campaign_id)  # a recheck replaced the items' findings
+        run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium))
+        check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
     return stats
 
 
 def judged_rules(store, campaign_id: int) -> set[str]:
     """The rules that could fire in this campaign: the offline ones, the link rules
-    when links were checked."""
+    when links were checked, the journey and homepage rules when those ran."""
     codes = offline_codes()
     if store.link_results(campaign_id):
         codes |= LINK_CODES
+    if store.journeys(campaign_id):
+        codes |= JOURNEY_CODES
+    if store.portal_pages(campaign_id):
+        codes |= PAGE_CODES
     return codes
 
 
@@ -92,6 +109,19 @@ def department_guides(store, campaign_id: int) -> dict[str, list[CheckedGuide]]:
     return out
 
 
+def department_pages(store, campaign_id: int) -> dict[str, list[CheckedGuide]]:
+    """Each department's checked homepages with their findings (H rules)."""
+    from .model import GuideRecord
+
+    out: dict[str, dict[str, CheckedGuide]] = {}
+    for f in store.page_findings(campaign_id):
+        page = out.setdefault(f["department"], {}).setdefault(
+            f["evidence"], CheckedGuide(GuideRecord(source=f["evidence"], url=f["evidence"]), []))
+        page.findings.append(Finding(rule=f["rule"], element=f["element"], outcome=f["outcome"],
+                                     message=f["message"], evidence=f["evidence"] or "", material=f["material"]))
+    return {name: list(pages.values()) for name, pages in out.items()}
+
+
 def score(db_path: Path, campaign_id: int):
     from .review import scoring_decisions
     from .scoring import DepartmentInput, score_campaign
@@ -105,11 +135,13 @@ def score(db_path: Path, campaign_id: int):
     for item in store.items(campaign_id):
         totals[item["department_id"]] = totals.get(item["department_id"], 0) + 1
     names = {d["id"]: d["name"] for d in store.departments(campaign_id)}
+    pages = department_pages(store, campaign_id)
     inputs = [DepartmentInput(name=name, guides=guides[name], level=levels.get(name, "city"),
-                              items_total=totals.get(dept_id))
+                              items_total=totals.get(dept_id), pages=pages.get(name, []))
               for dept_id, name in names.items()]
+    everything = {name: guides[name] + pages.get(name, []) for name in guides}
     return score_campaign(inputs, scheme, judged_rules(store, campaign_id), scoring_decisions(store, campaign_id)), \
-        guides, scheme
+        everything, scheme
 
 
 def report(db_path: Path, campaign_id: int, out_dir: Path, formats=("html", "xlsx", "csv", "json")) -> dict:

@@ -16,6 +16,7 @@ def crawl_options(fn):
         click.option("--timeout", type=float, default=20.0, show_default=True, help="单个请求的超时（秒）。"),
         click.option("--link-timeout", type=float, default=10.0, show_default=True, help="检查链接时单个请求的超时（秒）。"),
         click.option("--no-links", is_flag=True, help="不检查下载和政策文件链接。"),
+        click.option("--no-journeys", is_flag=True, help="不在浏览器中测量在线办理点击到达、不检查网站首页（抓取任务）。"),
     ]
     for option in reversed(options):
         fn = option(fn)
@@ -27,4 +28,4 @@ def options_from(kw, allow_private: bool, hosts=()):
 
     return CrawlOptions(obey_robots=not kw["ignore_robots"], concurrency=kw["concurrency"], per_host=kw["per_host"],
                         delay=kw["delay"], timeout=kw["timeout"], link_timeout=kw["link_timeout"], chromium=kw["chromium"],
-                        check_links=not kw["no_links"], allow_private=allow_private, extra_hosts=set(hosts))
+                        check_links=not kw["no_links"], journeys=not kw["no_journeys"], allow_private=allow_private, extra_hosts=set(hosts))

@@ -21,10 +21,12 @@ DEMO_SCHEME = "fj-2020-dept"
 
 
 def write_roster(manifest: dict, path: Path) -> Path:
+    pages = {p.get("department"): p for p in manifest["portal_pages"]["pages"] if p["role"] == "department"}
     rows = [{"department": d["name"], "region": "演示市", "profile": FAMILY_PROFILES[d["family_name"]],
-             "listing": d["listing_url"], "homepage": manifest["portal"] + f"/dept/{d['code']}"}
+             "listing": d["listing_url"], "homepage": pages[d["name"]]["url"], "channel": pages[d["name"]]["channel"]}
             for d in manifest["departments"]]
-    data = {"campaign": "演示门户抓取", "allow_private": True, "departments": rows}
+    data = {"campaign": "演示门户抓取", "allow_private": True, "branch_link": manifest["portal_pages"]["branch_link"],
+            "departments": rows}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 

@@ -55,6 +55,10 @@ def test_monthly_campaigns_sample_score_and_report(portal, tmp_path):
     assert {d["name"] for d in report["departments"]} == {d["name"] for d in portal.manifest()["departments"]}
     assert all(d["checked"] == 12 for d in report["departments"])
     assert (tmp_path / "r1" / "report.html").exists() and (tmp_path / "r1" / "report.xlsx").exists()
+    # Journeys and homepages ran in Chromium: their rules are judged and every sampled item has a journey.
+    assert len(store.journeys(1)) == 24 and len(store.portal_pages(1)) == 2
+    rules_seen = {f["rule"][0] for f in report["findings"]}
+    assert "H" in rules_seen or all(p["status"] == "ok" for p in store.portal_pages(1))
     assert "报告（html）" in run.stdout
 
     # Running a finished campaign again changes nothing.
@@ -67,7 +71,7 @@ def test_monthly_campaigns_sample_score_and_report(portal, tmp_path):
     # Next month: a new campaign in the same database continues the rotation.
     cli("campaign", "create", "--db", db, "--roster", roster, "--scheme", "city-ywtb", "--month", "2026-11",
         "--sample", "12", "--seed", "42")
-    cli("campaign", "run", "--db", db, "--campaign", "2", "--out", tmp_path / "r2", "--no-links")
+    cli("campaign", "run", "--db", db, "--campaign", "2", "--out", tmp_path / "r2", "--no-links", "--no-journeys")
     first, second = fetched_keys(db, 1), fetched_keys(db, 2)
     assert len(second) == 24 and not first & second  # no item twice before all are checked
 

@@ -33,7 +33,7 @@ from ..model import FaqPair, Finding, GuideRecord, Link, LinkResult, Material, P
 FINDING_FIELDS = {"rule", "element", "material", "outcome", "evidence", "message"}
 EXPECT_FIELDS = FINDING_FIELDS | {"evidence_contains", "message_contains"}
 RECORD_FIELDS = {"source", "url", "elements", "materials", "process_steps", "faq", "links", "present", "family",
-                 "link_results"}
+                 "link_results", "journey"}
 
 
 @dataclass
@@ -111,10 +111,18 @@ def record_from_dict(data: dict, source: str = "case") -> GuideRecord:
     links = [build(Link, link, "links") for link in data.get("links") or []]
     link_results = {url: build(LinkResult, {"url": url, **fields}, "link_results")
                     for url, fields in (data.get("link_results") or {}).items()}
+    journey = None
+    if data.get("journey") is not None:  # a JourneyResult as a dict (J rules)
+        from ..journeys.result import journey_from_dict
+
+        try:
+            journey = journey_from_dict(data["journey"])
+        except (TypeError, ValueError) as exc:
+            raise CatalogError(f"{source}: journey 字段有误（{exc}）") from exc
     return GuideRecord(source=data.get("source", source), url=data.get("url", ""), elements=elements,
                        materials=materials, process_steps=steps, faq=faq, links=links,
                        present=set(data.get("present") or []), family=data.get("family", "html"),
-                       link_results=link_results)
+                       link_results=link_results, journey=journey)
 
 
 def case_path(code: str) -> Path:

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from ..catalog import rules
 from ..model import Finding, GuideRecord
+from .consistency import depth_level
 from .registry import finding, rule
 
 FULL_ONLINE_LEVEL = 3  # Ⅲ级 (网上受理) and Ⅳ级 (全程网办): the item is handled online
@@ -87,7 +88,7 @@ def handling_unreachable(record, context):
     if j.status == "failed":
         yield finding("J003", None, j.evidence_url, **_fields(j))
     elif j.status == "no_control":
-        level = j.depth_level
+        level = j.depth_level if j.depth_level is not None else depth_level(j.online_depth)
         if level is not None and level >= FULL_ONLINE_LEVEL:
             fields = _fields(j)
             fields["reason"] = f"网办深度为“{j.online_depth}”，指南页面却没有在线办理入口"

@@ -40,6 +40,7 @@ class CrawlOptions:
     allow_private: bool = False
     chromium: str | None = None
     check_links: bool = True
+    journeys: bool = True  # click-to-reach journeys and homepage checks in Chromium (assessment flow)
     extra_hosts: set[str] = field(default_factory=set)
 
 

@@ -1,6 +1,9 @@
 """Rosters: which departments a campaign covers (YAML or CSV).
 
-Columns / keys: department, region, profile, listing, homepage, level (city|county).
+Columns / keys: department, region, profile, listing, homepage, level (city|county),
+channel (the department's channel on the portal). A YAML roster may also set
+allow_private, hosts, and the portal-page settings branch_link, gov_homepages,
+government_departments (docs/journeys.md).
 A roster with an unknown profile, a duplicate department or a missing listing
 is refused before anything runs, naming the file, the line and the reason."""
 from __future__ import annotations
@@ -16,6 +19,9 @@ from ..errors import CatalogError
 from . import profiles
 
 
+PORTAL_SETTINGS = ("branch_link", "gov_homepages", "government_departments")
+
+
 @dataclass
 class RosterEntry:
     department: str
@@ -24,6 +30,7 @@ class RosterEntry:
     region: str = ""
     homepage: str = ""
     level: str = "city"
+    channel: str = ""  # the department's channel on the portal (H002), when not derived from its listing
     line: int | None = None
 
 
@@ -34,6 +41,9 @@ class Roster:
     name: str = ""
     allow_private: bool = False
     hosts: set[str] = field(default_factory=set)
+    # Campaign settings for the portal-page checks (docs/journeys.md): branch_link,
+    # gov_homepages, government_departments.
+    portal_settings: dict = field(default_factory=dict)
 
 
 def _rows(path: Path) -> tuple[dict, list[dict]]:
@@ -80,8 +90,19 @@ def load(path: str | Path) -> Roster:
             raise CatalogError(f"{where}: level 应为 city 或 county，实际是 {level}")
         entries.append(RosterEntry(department=name, listing=listing, profile=profile,
                                    region=str(row.get("region") or ""), homepage=str(row.get("homepage") or ""),
-                                   level=level, line=line))
+                                   level=level, channel=str(row.get("channel") or ""), line=line))
     if not entries:
         raise CatalogError(f"{path}: 名单中没有部门")
+    portal_settings = {k: head[k] for k in PORTAL_SETTINGS if head.get(k)}
     return Roster(path=path, entries=entries, name=str(head.get("campaign") or path.stem),
-                  allow_private=bool(head.get("allow_private", False)), hosts=set(head.get("hosts") or []))
+                  allow_private=bool(head.get("allow_private", False)), hosts=set(head.get("hosts") or []),
+                  portal_settings=_strip_lines(portal_settings))
+
+
+def _strip_lines(value):
+    """Settings as plain data: without the loader's '__line__' keys."""
+    if isinstance(value, dict):
+        return {k: _strip_lines(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_strip_lines(v) for v in value]
+    return value

@@ -10,12 +10,17 @@ the server-rendered families (1 and 2) that carry no other planted defect:
 | slow4 | `/handle/slow4/{code}`: the name appears 4 s after the page starts loading | none (under 5 s) |
 | slow7 | `/handle/slow7/{code}`: the same after 7 s | J001 fail |
 | search | `/handle/search?q={name}`: a search page listing several items | J002 fail |
-| broken | `/handle/broken/{code}` (a script control): HTTP 500 error page | J003 fail |
+| broken | `/handle/broken/{code}`: HTTP 500 error page | J003 fail |
 | no-control | no control at all, the guide says Ⅳ级 (全程网办) | J003 fail |
 | download | `/handle/file/{code}`: a .docx attachment, not a page | J003 fail |
 | popup-blocked | `/handle/popup/{code}`: a page whose script opens the real page with window.open, which the browser blocks | J003 needs_review |
 | redirect-loop | `/handle/loop/{code}`: 302 to itself forever | J003 fail |
 | endless | `/handle/endless/{code}`: bytes trickle forever, the page never finishes | J003 fail |
+
+The broken, redirect-loop and endless controls open their page by script
+(`onclick="window.open(…)"`, href `javascript:void(0)`), as many portals'
+buttons do: the extracted record then has no online link for a plain link
+checker to flag (K rules stay as planted), only its online depth.
 
 Slow pages count their delay from the page's own navigation start
 (`performance.now()`), so the time a user waits after the click is the delay

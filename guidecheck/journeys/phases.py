@@ -22,7 +22,8 @@ campaign's settings JSON, or the options, which win):
     government_departments: [演示区人民政府]          # roster entries that are governments
     channel_links: {市市场监督管理局: http://…/dept/scjg}   # else derived from the listing URL
 
-Every H finding belongs to a department (findings.department_id, item_id NULL):
+Every H finding belongs to a department (findings.page_department_id, item_id NULL;
+Store.findings() reports it as department_id):
 a gov homepage must name a roster department, or the phase refuses to start.
 """
 from __future__ import annotations
@@ -260,10 +261,9 @@ def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptio
                                                 headers=headers, fetcher="browser")
             row["marks"] = site_marks(fetched["html"], fetched["final_url"])
             row["status"] = "ok"
+            # the evidence names the page as listed (what the store keys on)
             findings = check_homepage(fetched["html"], fetched["final_url"] or page.url, role=page.role,
-                                      branch=branch, channels=page.channels)
-            for f in findings:  # the evidence names the page as listed (what the store keys on)
-                f.evidence = page.url
+                                      branch=branch, channels=page.channels, evidence=page.url)
         store.save_portal_page(campaign_id, row, findings)
         progress.done()
 

@@ -48,6 +48,7 @@ class BrowserPool:
         self._sem = asyncio.Semaphore(contexts)
         self._lock = asyncio.Lock()
         self._gone = False
+        self._driver: list[int] = []
 
     async def __aenter__(self) -> BrowserPool:
         await self.start()
@@ -59,7 +60,9 @@ class BrowserPool:
     async def start(self) -> None:
         from playwright.async_api import async_playwright
 
+        before = _children(os.getpid())
         self._pw = await async_playwright().start()
+        self._driver = sorted(_children(os.getpid()) - before)  # Playwright's node driver, ours
         await self._ensure()
 
     async def close(self) -> None:
@@ -108,13 +111,21 @@ class BrowserPool:
         """A fresh browser context (closed on exit). Raises BrowserGone when
         Chromium dies while it is in use."""
         async with self._sem:
-            browser = await self._ensure()
-            try:
-                ctx = await browser.new_context(**options)
-            except Exception as exc:  # noqa: BLE001 - Playwright raises plain Errors
-                if not browser.is_connected():
-                    raise BrowserGone(str(exc)) from exc
-                raise
+            for attempt in (1, 2):
+                browser = await self._ensure()
+                try:
+                    ctx = await browser.new_context(**options)
+                    break
+                except Exception as exc:
+                    closed = not browser.is_connected() or "closed" in str(exc).lower()
+                    if attempt == 1 and closed:
+                        # died before the disconnect event arrived: nothing ran in it yet, relaunch
+                        if browser is self.browser:
+                            self._gone = True
+                        continue
+                    if closed:
+                        raise BrowserGone(str(exc)) from exc
+                    raise
             try:
                 yield ctx
             finally:
@@ -122,30 +133,21 @@ class BrowserPool:
                     await asyncio.wait_for(ctx.close(), 10)
 
     def browser_pids(self) -> list[int]:
-        """Process ids of the running Chromium's main process (children of
-        Playwright's driver, which this pool started); for tests that kill it."""
-        driver = _driver_pid(self._pw)
-        if driver is None:
-            return []
-        out = []
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/stat", "rb") as fh:
-                    stat = fh.read().decode("utf-8", "replace")
-                ppid = int(stat.rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            if ppid == driver:
-                out.append(int(entry))
-        return out
+        """Process ids of the running Chromium's main process: the children of the
+        Playwright driver this pool started (for tests that kill it)."""
+        return sorted(pid for driver in self._driver for pid in _children(driver))
 
 
-def _driver_pid(pw) -> int | None:
-    # Playwright's Python package starts its node driver as a subprocess; Chromium
-    # is that driver's child. Private attributes: guarded, tests only.
-    try:
-        return pw._impl_obj._connection._transport._proc.pid  # noqa: SLF001
-    except AttributeError:
-        return None
+def _children(parent: int) -> set[int]:
+    out = set()
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as fh:
+                stat = fh.read().decode("utf-8", "replace")
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                out.add(int(entry))
+        except (OSError, ValueError, IndexError):
+            continue
+    return out

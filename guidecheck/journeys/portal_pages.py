@@ -176,22 +176,25 @@ def mark_title(key: str) -> str:
 
 
 def check_homepage(html: str, url: str, *, role: str, branch: BranchSpec | None = None,
-                   channels: list[str] | None = None) -> list[Finding]:
-    """The H findings of one rendered homepage. `role` government: H001 (needs
-    `branch`) and H003; department: H002 (needs `channels`) and H003."""
+                   channels: list[str] | None = None, evidence: str | None = None) -> list[Finding]:
+    """The H findings of one rendered homepage (links resolved against `url`,
+    the page's final URL; `evidence` the URL to name, default `url`). `role`
+    government: H001 (needs `branch`) and H003; department: H002 (needs
+    `channels`) and H003."""
     from ..checks.registry import finding
 
     if role not in ROLES:
         raise ValueError(f"unknown page role {role!r}")
     out: list[Finding] = []
+    evidence = evidence or url
     links = page_links(html, url)
     if role == "government" and branch is not None and branch_link(links, branch) is None:
-        out.append(finding("H001", None, url, expected=branch.describe()))
+        out.append(finding("H001", None, evidence, expected=branch.describe()))
     if role == "department" and channels and channel_link(links, channels) is None:
-        out.append(finding("H002", None, url, expected="、".join(channels[:2])))
+        out.append(finding("H002", None, evidence, expected="、".join(channels[:2])))
     for key, found in site_marks(html, url).items():
         if found is None:
-            out.append(finding("H003", None, url, mark=mark_title(key)))
+            out.append(finding("H003", None, evidence, mark=mark_title(key)))
     return out
 
 

@@ -26,7 +26,8 @@ from dataclasses import asdict, dataclass, field, fields
 
 STATUSES = ("reached", "list_page", "item_absent", "login", "failed", "no_control", "popup_blocked",
             "no_reaction", "dialog", "guide_error", "tool_error")
-# Runs ending in these are repeated (cheap and possibly a blip); the others end the journey.
+# Runs ending in these are repeated (cheap and possibly a blip) unless the time limit
+# ended them; the others end the journey.
 REPEATED = {"reached", "list_page", "failed"}
 
 
@@ -51,11 +52,12 @@ class JourneyRun:
     reached_url: str = ""
     http_status: int | None = None
     ready_by: str = ""  # name | base_name | code | selector | text
+    timed_out: bool = False  # ended by the time limit (such a run is not repeated)
     screenshot: str | None = None
     trace: str | None = None
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "", [])}
+        return {k: v for k, v in asdict(self).items() if v not in (None, "", [], False)}
 
 
 @dataclass

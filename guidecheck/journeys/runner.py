@@ -30,6 +30,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from .config import JourneyProfile, defaults
 from .pagescript import FIND_CONTROL, init_script
@@ -154,9 +155,9 @@ class _Run:
         asyncio.ensure_future(_quietly(dialog.dismiss()))
 
     def _on_navigated(self, page, frame) -> None:
-        if frame == page.main_frame and frame.url and frame.url != "about:blank":
-            if not self.visited or self.visited[-1][1] != frame.url:
-                self.visited.append((time.monotonic(), frame.url))
+        if frame == page.main_frame and frame.url not in ("", "about:blank") and \
+                (not self.visited or self.visited[-1][1] != frame.url):
+            self.visited.append((time.monotonic(), frame.url))
 
     def _on_request(self, request) -> None:
         page, _ = self._page_of(request)
@@ -256,9 +257,9 @@ class _Run:
     async def evaluate(self, page, script: str, arg=None):
         try:
             return await asyncio.wait_for(page.evaluate(script, arg), 5)
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if _gone(exc, page):
                 raise
             return None  # navigating: the context was destroyed
@@ -276,6 +277,15 @@ def _gone(exc: BaseException, page=None) -> bool:
         except Exception:  # noqa: BLE001
             return True
     return False
+
+
+def _connected(ctx) -> bool:
+    """Is the browser this context lives in still there? (Not the pool's current
+    one: another task may have relaunched it already.)"""
+    try:
+        return ctx.browser is not None and ctx.browser.is_connected()
+    except Exception:  # noqa: BLE001
+        return False
 
 
 async def _quietly(awaitable) -> None:
@@ -339,34 +349,67 @@ async def _one_run(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions
             tracing = False
             try:
                 await run.setup()
-                if options.trace:
+                if options.trace and options.keep_evidence != "none":
                     await ctx.tracing.start(snapshots=True, screenshots=False, sources=False)
                     tracing = True
                 result, shot_page = await asyncio.wait_for(_drive(run, spec, options, offered), budget)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 result, shot_page = JourneyRun("tool_error", reason=f"检查工具在{budget:.0f}秒内未完成本次测量"), None
             except BrowserGone:
                 raise
-            except Exception as exc:  # noqa: BLE001
-                if _gone(exc) and not pool.alive():
-                    raise BrowserGone(str(exc)) from exc
+            except Exception as exc:
+                if _gone(exc):
+                    for _ in range(40):  # the disconnect event may come a moment after the error
+                        if not _connected(ctx):
+                            raise BrowserGone(str(exc)) from exc
+                        await asyncio.sleep(0.05)
                 result, shot_page = JourneyRun("tool_error", reason=f"检查工具出错：{type(exc).__name__}: "
                                                                     f"{str(exc).splitlines()[0][:200]}"), None
-            await _evidence(result, ctx, shot_page or (run.pages[0] if run.pages else None), tracing, workdir, run_no)
-            if not pool.alive():
+            await _evidence(result, ctx, shot_page or (run.pages[0] if run.pages else None), tracing, workdir, run_no,
+                            keep=_worth_keeping(result, options))
+            if not _connected(ctx):
                 raise BrowserGone("Chromium disconnected")
             return result, offered
     except BrowserGone as exc:
         return JourneyRun("tool_error", reason=f"浏览器意外退出（{str(exc).splitlines()[0][:120] if str(exc) else '已断开'}），"
                                                "本次测量作废，需重新检查"), offered
+    except Exception as exc:  # noqa: BLE001 - e.g. Chromium could not be relaunched in time
+        return JourneyRun("tool_error", reason=f"浏览器无法使用（{type(exc).__name__}: "
+                                               f"{str(exc).splitlines()[0][:160]}），需重新检查"), offered
 
 
-async def _evidence(result: JourneyRun, ctx, page, tracing: bool, workdir: Path, run_no: int) -> None:
-    if page is not None:
+def _worth_keeping(result: JourneyRun, options: JourneyOptions) -> bool:
+    """Keep this run's screenshot and trace? With keep_evidence "findings", only a
+    run that on its own looks like a finding (the representative run of a journey
+    with a finding always does: it has the journey's status, and for J001 a time
+    at the median, over the threshold)."""
+    if options.keep_evidence == "all":
+        return True
+    if options.keep_evidence != "findings":
+        return False
+    return not (result.status == "reached" and result.clicks <= 1 and result.elapsed_ms is not None
+                and result.elapsed_ms <= threshold_ms())
+
+
+async def _evidence(result: JourneyRun, ctx, page, tracing: bool, workdir: Path, run_no: int,
+                    keep: bool = True) -> None:
+    if not keep:
+        if tracing:
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(ctx.tracing.stop(), 20)
+        return
+    if page is not None and not page.is_closed():
+        shot = workdir / f"run{run_no}.png"
         with contextlib.suppress(Exception):
-            if not page.is_closed():
-                shot = workdir / f"run{run_no}.png"
-                await asyncio.wait_for(page.screenshot(path=str(shot), type="png", timeout=5000), 8)
+            await asyncio.wait_for(page.screenshot(path=str(shot), type="png", timeout=3000), 5)
+            result.screenshot = str(shot)
+        if result.screenshot is None:  # a page still loading: Playwright waits for fonts; take the raw frame
+            with contextlib.suppress(Exception):
+                import base64
+
+                cdp = await ctx.new_cdp_session(page)
+                data = await asyncio.wait_for(cdp.send("Page.captureScreenshot", {"format": "png"}), 5)
+                shot.write_bytes(base64.b64decode(data["data"]))
                 result.screenshot = str(shot)
     if tracing:
         trace = workdir / f"run{run_no}-trace.zip"
@@ -382,7 +425,7 @@ async def _drive(run: _Run, spec: JourneySpec, options: JourneyOptions, offered:
     run._on_page(page)
     try:
         response = await page.goto(spec.guide_url, wait_until="domcontentloaded", timeout=options.guide_timeout * 1000)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if _gone(exc, page):
             raise
         return JourneyRun("guide_error", reason=f"指南页面无法打开（{str(exc).splitlines()[0][:160]}）"), page
@@ -405,7 +448,7 @@ async def _click(run: _Run, page, selector: str) -> tuple[float, str | None]:
     started = time.monotonic()
     try:
         await page.click(selector, timeout=5000, no_wait_after=True)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if _gone(exc, page):
             raise
         happened = (any(run.page_born[p] >= started for p in run.pages) or any(t >= started for t, _ in run.visited)
@@ -439,7 +482,7 @@ async def _click_and_follow(run: _Run, guide_page, guide_doc: str | None, spec: 
         new_downloads = [d for d in run.downloads if d[0] >= click_mono]
         if new_downloads:
             _, filename, url = new_downloads[-1]
-            return _finish_fail(run, f"在线办理打开的是文件下载（{filename}），不是办理页面", clicks, url,
+            return _finish_fail(run, f"点击后下载了文件“{filename}”，不是办理页面", clicks, url,
                                 t0, now), guide_page
         if any(t >= click_mono for t, _ in run.dialogs):
             message = [m for t, m in run.dialogs if t >= click_mono][-1]
@@ -495,7 +538,7 @@ async def _click_and_follow(run: _Run, guide_page, guide_doc: str | None, spec: 
                     if _list_like(info):
                         return _list_result(run, doc, info, clicks, t0, first_click_at, now), target
                     if info.get("password"):
-                        return JourneyRun("login", reason="到达的是登录页面，无法确认是否直达该事项", clicks=clicks,
+                        return JourneyRun("login", reason="需要先登录，无法确认登录后是否直达该事项", clicks=clicks,
                                           wall_ms=(now - t0) * 1000, pages=_pages(run, t0),
                                           reached_url=doc["url"]), target
                     if info.get("errorWord"):
@@ -522,7 +565,17 @@ def _url(page) -> str:
 
 
 def _pages(run: _Run, t0: float) -> list[str]:
-    return [u for t, u in run.visited if t >= t0]
+    """The documents passed through after the click, in order (navigations seen
+    by the browser, and documents that reported themselves: a popup's first
+    navigation can commit before the runner hears of the popup)."""
+    seen = [(t, u) for t, u in run.visited if t >= t0]
+    seen += [(d["mono"]["doc"], d["url"]) for d in run.docs.values()
+             if d["mono"].get("doc", 0) >= t0 and not d["url"].startswith("about:")]
+    out: list[str] = []
+    for _, url in sorted(seen):
+        if url not in out:
+            out.append(url)
+    return out
 
 
 def _elapsed(doc: dict, first_click_at: float | None, t0: float) -> tuple[float, float, str]:
@@ -546,7 +599,7 @@ def _list_result(run: _Run, doc: dict, info: dict, clicks: int, t0: float, first
                  reached: bool = False, list_url: str = "") -> JourneyRun:
     if reached:
         elapsed, wall, timing = _elapsed(doc, first_click_at, t0)
-        reason = f"先到达搜索或列表页（{list_url}），再点击一次才到达办理页面"
+        reason = f"先到达搜索或列表页（{unquote(list_url)}），再点击一次才到达办理页面"
     else:
         elapsed, wall, timing = None, round((now - t0) * 1000, 1), ""
         reason = ("到达的是搜索或列表页，需再次查找事项" if info.get("itemLinks") else
@@ -565,13 +618,15 @@ def _timeout(run: _Run, target, click_mono: float, clicks: int, t0: float, now: 
     limit = f"{options.limit:g}"
     if target is None:
         return JourneyRun("no_reaction", reason=f"点击后{limit}秒内没有打开新页面，也没有跳转（按钮可能无效，或弹出了登录框）",
-                          clicks=clicks, wall_ms=round((now - t0) * 1000, 1), pages=_pages(run, t0))
+                          clicks=clicks, wall_ms=round((now - t0) * 1000, 1), pages=_pages(run, t0), timed_out=True)
     found = run.latest_doc(target, click_mono)
     url = found[1]["url"] if found else _url(target)
     if found and "load" in found[1]["mono"]:
         return JourneyRun("item_absent", reason=f"办理页面已打开，但{limit}秒内未显示该事项的名称或编码", clicks=clicks,
-                          wall_ms=round((now - t0) * 1000, 1), pages=_pages(run, t0), reached_url=url)
-    return _finish_fail(run, f"办理页面{limit}秒内仍未加载完成", clicks, url, t0, now)
+                          wall_ms=round((now - t0) * 1000, 1), pages=_pages(run, t0), reached_url=url, timed_out=True)
+    out = _finish_fail(run, f"办理页面{limit}秒内仍未加载完成", clicks, url, t0, now)
+    out.timed_out = True
+    return out
 
 
 # ---------------------------------------------------------------- a journey
@@ -589,7 +644,7 @@ async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOpti
             run, seen = await _one_run(pool, spec, options, workdir, n + 1)
             offered = offered or seen
             runs.append(run)
-            if run.status not in REPEATED:
+            if run.status not in REPEATED or run.timed_out:
                 break
         status, reason, median, rep = summarize_runs(runs)
         result = JourneyResult(
@@ -651,7 +706,13 @@ async def run_journeys_async(specs: list[JourneySpec], options: JourneyOptions |
 
         async def one(spec):
             async with lanes:
-                result = await run_journey(pool, spec, options)
+                try:
+                    result = await run_journey(pool, spec, options)
+                except Exception as exc:  # noqa: BLE001 - one journey's failure never stops the others
+                    result = JourneyResult(guide_url=spec.guide_url, status="tool_error", item_name=spec.name,
+                                           item_code=spec.code, online_depth=spec.online_depth or "",
+                                           reason=f"检查工具出错：{type(exc).__name__}: {str(exc).splitlines()[0][:160]}",
+                                           threshold_ms=threshold_ms(), checked_at=_now())
             if on_result is not None:
                 on_result(spec, result)
             return result

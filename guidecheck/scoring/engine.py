@@ -123,7 +123,7 @@ def score_department(department: DepartmentInput, scheme: Scheme, judged_rules: 
     offline codes; a crawl with link checks adds K001–K004; journeys J/H).
     decisions: finding key -> confirmed | dismissed | upheld | overturned."""
     statuses: dict[str, FindingState] = {}
-    counted = collect(department.guides, decisions, statuses)
+    counted = collect([*department.guides, *department.pages], decisions, statuses)
     return _score(department, scheme, set(judged_rules), counted, statuses, table_elements(scheme, [counted]),
                   scheme_sha256(scheme))
 
@@ -137,7 +137,7 @@ def score_campaign(departments: Iterable[DepartmentInput], scheme: Scheme, judge
     collected = []
     for department in departments:
         statuses: dict[str, FindingState] = {}
-        collected.append((collect(department.guides, decisions, statuses), statuses))
+        collected.append((collect([*department.guides, *department.pages], decisions, statuses), statuses))
     elements = table_elements(scheme, (counted for counted, _ in collected))
     scores = [_score(d, scheme, judged, counted, statuses, elements, sha)
               for d, (counted, statuses) in zip(departments, collected)]

@@ -34,6 +34,9 @@ class DepartmentInput:
     guides: list[CheckedGuide]
     level: str = "city"
     items_total: int | None = None
+    # The department's checked homepages (H findings): counted like guides' findings,
+    # never counted as guides checked.
+    pages: list[CheckedGuide] = field(default_factory=list)
 
     def __post_init__(self):
         if self.level not in LEVELS:
