@@ -28,4 +28,5 @@ def options_from(kw, allow_private: bool, hosts=()):
 
     return CrawlOptions(obey_robots=not kw["ignore_robots"], concurrency=kw["concurrency"], per_host=kw["per_host"],
                         delay=kw["delay"], timeout=kw["timeout"], link_timeout=kw["link_timeout"], chromium=kw["chromium"],
-                        check_links=not kw["no_links"], journeys=not kw["no_journeys"], allow_private=allow_private, extra_hosts=set(hosts))
+                        check_links=not kw["no_links"], journeys=not kw["no_journeys"],
+                        allow_private=allow_private, extra_hosts=set(hosts))

@@ -529,10 +529,13 @@ class Store:
         when campaign_id is None), in campaign and item order."""
         where, args = ("WHERE f.campaign_id = ?", [campaign_id]) if campaign_id is not None else ("", [])
         return list(self.db.query(
-            "SELECT f.*, json_extract(r.record_json, '$.source') AS source, i.item_key, i.name AS item_name, "
+            # A homepage finding (H rules) has no record or item: its page URL is its source
+            # (as the scorer names it) and its department is page_department_id.
+            "SELECT f.*, coalesce(json_extract(r.record_json, '$.source'), "
+            "CASE WHEN f.item_id IS NULL THEN f.evidence END) AS source, i.item_key, i.name AS item_name, "
             "d.name AS department, d.region AS region FROM findings f "
             "LEFT JOIN records r ON r.id = f.record_id LEFT JOIN items i ON i.id = f.item_id "
-            f"LEFT JOIN departments d ON d.id = i.department_id {where} "
+            f"LEFT JOIN departments d ON d.id = coalesce(i.department_id, f.page_department_id) {where} "
             "ORDER BY f.campaign_id, f.item_id, f.id", args))
 
     def add_decision(self, campaign_id: int, finding_key: str, action: str, *, who: str,
