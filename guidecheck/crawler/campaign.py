@@ -101,13 +101,6 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
             "fetched": stats.get("guidecheck/fetched", 0), "from_snapshot": stats.get("guidecheck/from_snapshot", 0)}
 
 
-def guide_links(checked: list[tuple[dict, list]]) -> list[Link]:
-    out = []
-    for record_json, _ in checked:
-        out.extend(Link(**link) for link in record_json.get("links", []))
-    return out
-
-
 def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) -> int:
     """Check every link the campaign's guides offer, once per URL; resumable."""
     from .links import check_links_sync
@@ -223,11 +216,6 @@ def replay(db_path: Path, campaign_id: int) -> list[dict]:
     store, snapshots = open_stores(db_path)
     return [dict(item_key=item["item_key"], **guide.to_json()) for item, guide in
             recheck(store, snapshots, campaign_id, save=False)]
-
-
-def stored_results(db_path: Path, campaign_id: int) -> list[dict]:
-    store, _ = open_stores(db_path)
-    return store.results(campaign_id)
 
 
 def dumps(rows: list[dict]) -> str:

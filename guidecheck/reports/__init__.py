@@ -1,5 +1,5 @@
-"""Reports: console text and JSON lines (`console`), the campaign text report
-(`campaign_text`), and the campaign reports a department acts on, written from
+"""Reports: console text and JSON lines (`console`), the generated rule docs
+(`rules_doc`), and the campaign reports a department acts on, written from
 the report model (guidecheck/report_model.py) by `write_reports`:
 
     report.html   one self-contained page: ranking chart, scorecards, findings with filters
