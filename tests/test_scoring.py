@@ -174,7 +174,7 @@ def test_fj_2020_veto():
     assert c.department("丙").veto_guides == ["f1.html", "f2.html"]
     # the veto does not hide the points: publishing 5 × 4 items × 0.2 = 4 → floored, 2 deducted
     assert ind(c, "guide-publishing", "甲").score == 0
-    assert c.to_contract_json()["departments"][0]["indicators"]["service-veto"] == {"points": 0, "value": True}
+    assert c.to_contract_json()["departments"][0]["indicators"]["service-veto"] == {"points": 0, "score": 0, "value": True}
     # the veto is judged from E001 alone: with E001 not judged, no veto and the indicator is not judged
     c2 = score("fj-2020-dept", [dept("甲", vetoed)], judged=OFFLINE - {"E001"})
     assert c2.departments[0].veto is False and ind(c2, "service-veto").judged is False
@@ -339,7 +339,7 @@ def test_national_2019_element_table():
     ]
     c = score("national-2019", [dept("省政务服务数据管理局", guides)])
     out = c.departments[0].to_contract_json()["indicators"]["element-accuracy"]
-    assert out["points"] == 0 and "score" not in out and "deducted" not in out
+    assert out["points"] == 0 and out["score"] == 0 and "deducted" not in out
     table = out["value"]
     # materials: a and c fail → 2/4 = 0.5; case_type: b and c → 0.5; basis: only c (b's is needs_review) → 0.75;
     # name: only c → 0.75. Key and required elements are all listed.

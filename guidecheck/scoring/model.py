@@ -91,8 +91,9 @@ class IndicatorScore:
             return out
         if self.deducted is not None:
             out["deducted"] = points_value(self.deducted)
-        if self.score is not None:
-            out["score"] = points_value(self.score)
+        # Contract: every judged indicator reports a score; one with no points (the
+        # veto, the national table) scores 0 of its 0 points.
+        out["score"] = points_value(self.score if self.score is not None else 0)
         if self.value is not None:
             out["value"] = self.value
         return out
