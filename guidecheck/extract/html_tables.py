@@ -62,6 +62,19 @@ def _span_value(v: str) -> int:
         return 1
 
 
+def _fill_spans(pending: dict, row: list, col: int) -> int:
+    """Append the cells spanning down from rows above into `row`, from column
+    `col` on; returns the next free column."""
+    while col in pending:
+        ent = pending[col]
+        row.append(ent[0])
+        ent[1] -= 1
+        if ent[1] <= 0:
+            del pending[col]
+        col += 1
+    return col
+
+
 def _grid(rows) -> list[list]:
     """Rows of cell elements with row/col spans expanded (a spanned cell repeats)."""
     out: list[list] = []
@@ -72,13 +85,7 @@ def _grid(rows) -> list[list]:
         for cell in tr:
             if cell.tag not in CELL_TAGS:
                 continue
-            while col in pending:
-                ent = pending[col]
-                row.append(ent[0])
-                ent[1] -= 1
-                if ent[1] <= 0:
-                    del pending[col]
-                col += 1
+            col = _fill_spans(pending, row, col)
             cs = cell.get("colspan")
             cs = 1 if cs is None or cs == "1" else _span_value(cs)
             rs = cell.get("rowspan")
@@ -88,13 +95,7 @@ def _grid(rows) -> list[list]:
                 if rs > 1:
                     pending[col + k] = [cell, rs - 1]
             col += cs
-        while col in pending:
-            ent = pending[col]
-            row.append(ent[0])
-            ent[1] -= 1
-            if ent[1] <= 0:
-                del pending[col]
-            col += 1
+        _fill_spans(pending, row, col)
         out.append(row)
     return out
 
