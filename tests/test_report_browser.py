@@ -2,20 +2,18 @@
 $GUIDECHECK_CHROMIUM): it renders, the filters keep only the matching rows, a
 script planted in a guide's text never runs, and it asks nothing of the network."""
 import json
-import os
-import shutil
 import struct
 import zlib
 from pathlib import Path
 
 import pytest
 
+from guidecheck.crawler.settings import CHROMIUM_ARGS, chromium_path
 from guidecheck.reports import write_reports
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "report_model.json"
-CHROMIUM = os.environ.get("GUIDECHECK_CHROMIUM") or shutil.which("chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+CHROMIUM = chromium_path()
+ARGS = CHROMIUM_ARGS
 
 pytestmark = pytest.mark.skipif(not CHROMIUM, reason="no Chromium found (set GUIDECHECK_CHROMIUM or install chromium)")
 
