@@ -89,6 +89,8 @@ def test_shorthand_inherits_area_code():
     ("1380013800", "mobile_length"),
     ("0591-07654321", "local_prefix"),      # phonenumbers accepts a local part starting with 0
     ("010-12345678", "local_prefix"),
+    ("0626 88002158", "unknown_area_code"),  # a space as the separator: no guess (issue 8)
+    ("0591 876543", "wrong_length"),
 ])
 def test_invalid(text, reason):
     number = one(text)
@@ -105,3 +107,11 @@ def test_same_line_key_ignores_writing():
     a, b = one("0777—6428820"), one("（0777）6428820")
     assert a.key == b.key
     assert one("0591-87654321转8001").key != one("0591-87654321转8002").key
+
+
+def test_space_after_area_code_is_a_separator():
+    """An area code spaced from its number reads as surely as one with a dash."""
+    for text in ("0591 87654321", "0591 8765 4321", "（0591） 87654321"):
+        number = one(text)
+        assert number.valid and number.certain and number.digits == "059187654321", text
+    assert one("0626 88002158").raw == one("0626-88002158").raw

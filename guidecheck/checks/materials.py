@@ -1,8 +1,9 @@
 """M · materials. One finding per material and problem; `material` is the
 material's 0-based index, `evidence` its name.
 
-- M101: the name (fail) or the notes (needs_review: notes are prose) match a
-  catch-all pattern of vocab `catch_all` (其他材料, 相关证明材料, …等材料).
+- M101: the name or the notes match a catch-all pattern of vocab `catch_all`
+  (其他材料, 其它材料, 相关证明材料, …等材料): fail either way (rules.md: "a
+  material's name or notes"). Evidence is the name, else the notes.
 - M102: no source field, and neither name nor notes name a source
   (vocab `source_words`: 申请人自备, 公安机关核发 …).
 - M103: no count of copies in the copies field, the name or the notes
@@ -43,8 +44,7 @@ def vague_material(record, context):
         if name and catch_all.search(name):
             yield report("M101", "materials", material.name, material=i, material_name=material.name)
         elif material.notes and catch_all.search(nfkc(material.notes)):
-            yield report("M101", "materials", material.notes, material=i, outcome="needs_review",
-                         material_name=material.name or "")
+            yield report("M101", "materials", material.notes, material=i, material_name=material.name or "")
 
 
 @rule("M102")

@@ -9,7 +9,9 @@ What it cannot do is done here (stack-notes.md):
 
 - several numbers in one field, split by / 、 ； ; ， 或 or by spaces
   ("0591-87654321 0591-87654322"; "0591 87654321" is one number: an area code
-  is joined to what follows, and so are the pieces of a mobile written 3-4-4);
+  is joined to what follows, and so are the pieces of a mobile written 3-4-4;
+  an area code spaced from a 7-8 digit number is a separator, judged as
+  certainly as "0591-87654321": "0626 88002158" has an unknown area code);
 - notes in brackets are dropped ("(可接收短信)", "（工作日9:00-17:00）"),
   "（0591）" is an area code, "+86" is dropped, a number inside a URL is kept;
 - extensions: 转 8001, 分机 8001, and "-8001" after a complete number;
@@ -155,13 +157,24 @@ def _complete(digits: str) -> bool:
     return 7 <= n <= 8
 
 
+def _spaced_area_code(first: str, rest: list[str]) -> bool:
+    """An area code, then a space, then the local number ("0626 88002158",
+    "0591 8765 4321"): a separator written as a space, not a guess. The first
+    chunk is 0 and 2-3 digits (nothing else starts with 0), the rest 5-8 digits
+    (a local number, or one too short: wrong either way)."""
+    local = "".join(c.replace("-", "") for c in rest)
+    return first.isdigit() and first.startswith("0") and 3 <= len(first) <= 4 and 5 <= len(local) <= 8
+
+
 def _merge_chunks(chunks: list[str]) -> list[tuple[str, bool]]:
     """Join space-separated chunks that belong to one number.
-    Returns (piece, joined) pairs; `joined` marks a guess across spaces."""
+    Returns (piece, joined) pairs; `joined` marks a guess across spaces (an
+    area code written before the number with a space is no guess)."""
     out: list[tuple[str, bool]] = []
     i = 0
     while i < len(chunks):
         cur = chunks[i]
+        start = i
         joined = False
         while i + 1 < len(chunks):
             d = cur.replace("-", "").split("#")[0]
@@ -182,6 +195,8 @@ def _merge_chunks(chunks: list[str]) -> list[tuple[str, bool]]:
             cur = cur + "-" + chunks[i + 1]
             joined = True
             i += 1
+        if joined and _spaced_area_code(chunks[start], chunks[start + 1:i + 1]):
+            joined = False
         out.append((cur, joined))
         i += 1
     return out
