@@ -217,16 +217,32 @@ def test_city_ywtb_guide_accuracy_sampling_scale_and_cap():
 
 
 def test_city_ywtb_online_depth():
-    # #1 事项办理深度 5分: "Y=(N1*5%+N2*15%+N3*45%+N4*100%)/M".
-    # N1=1 (一级), N2=1 (二级), N3=1 (三级), N4=1 (全程网办), M=4 (the guide with no depth is left out):
-    # Y = (0.05 + 0.15 + 0.45 + 1.00) / 4 = 1.65 / 4 = 0.4125; score = 5 × 0.4125 = 2.0625 → 2.06.
+    # #1 事项办理深度 5分: "Y=(N1*5%+N2*15%+N3*45%+N4*100%)/M", M = 事项总数 (issue 10: every item,
+    # one that states no depth counts in M with weight 0).
+    # N1=1 (一级), N2=1 (二级), N3=1 (三级), N4=1 (全程网办), M=5 (e.html states no depth):
+    # Y = (0.05 + 0.15 + 0.45 + 1.00) / 5 = 1.65 / 5 = 0.33; score = 5 × 0.33 = 1.65; value = Y = 0.33.
     guides = [guide("a.html", online_depth="一级"), guide("b.html", online_depth="二级"),
               guide("c.html", online_depth="三级"), guide("d.html", online_depth="全程网办"), guide("e.html")]
     c = score("city-ywtb", [dept("网办", guides), dept("无深度", clean(3))])
     assert c.department("网办").to_contract_json()["indicators"]["online-depth"] == {
-        "points": 5, "score": 2.06, "value": 0.4125}
+        "points": 5, "score": 1.65, "value": 0.33}
+    assert "M=5" in ind(c, "online-depth", "网办").note
     # no guide names a depth: not judged
     assert c.department("无深度").to_contract_json()["indicators"]["online-depth"] == {"points": 5, "judged": False}
+
+
+def test_city_ywtb_online_depth_unstated_items_weigh_zero():
+    # 2 guides 全程网办 (Ⅳ级, weight 1.00), 1 guide 三级 (0.45), 4 guides with no depth stated: M = 7.
+    # Y = (2 × 1.00 + 0.45) / 7 = 2.45 / 7 = 0.35 → value 0.35; score = 5 × 0.35 = 1.75.
+    guides = [guide("a.html", online_depth="Ⅳ级"), guide("b.html", online_depth="全程网办"),
+              guide("c.html", online_depth="Ⅲ级")] + clean(4, prefix="n")
+    c = score("city-ywtb", [dept("部分标注", guides)])
+    assert c.departments[0].to_contract_json()["indicators"]["online-depth"] == {
+        "points": 5, "score": 1.75, "value": 0.35}
+    # every guide at 全程网办: Y = 1, score = 5.
+    full = score("city-ywtb", [dept("全程", clean(4, online_depth="全程网办"))])
+    assert full.departments[0].to_contract_json()["indicators"]["online-depth"] == {
+        "points": 5, "score": 5, "value": 1.0}
 
 
 def instant(n_instant, n_total, by="case_type"):

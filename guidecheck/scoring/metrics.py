@@ -31,16 +31,21 @@ def _weights(indicator: Indicator) -> dict[int, Fraction]:
 
 
 def online_depth(indicator: Indicator, guides: list[CheckedGuide]) -> Result:
-    """Y = (N1·w1 + N2·w2 + N3·w3 + N4·w4) / M over the guides whose online_depth
-    names a level; score = points × Y."""
+    """Y = (N1·w1 + N2·w2 + N3·w3 + N4·w4) / M, M every guide checked (seed 002:
+    "M: 依申请政务服务和公共服务事项总数"; a guide that names no level counts in M
+    with weight 0); score = points × Y, value = Y. Not judged when no guide
+    names a level at all (nothing to weigh: no data is not a zero)."""
     weights = _weights(indicator)
     levels = [depth_level(g.record.elements.get("online_depth")) for g in guides]
-    levels = [lv for lv in levels if lv is not None]
-    if not levels:
+    stated = [lv for lv in levels if lv is not None]
+    if not stated:
         return False, None, None, "没有指南标注网办深度"
-    y = sum((weights.get(lv, Fraction(0)) for lv in levels), Fraction(0)) / len(levels)
-    counts = {lv: levels.count(lv) for lv in sorted(set(levels))}
-    note = "、".join(f"N{lv}={n}" for lv, n in counts.items()) + f"，M={len(levels)}"
+    m = len(levels)
+    y = sum((weights.get(lv, Fraction(0)) for lv in stated), Fraction(0)) / m
+    counts = {lv: stated.count(lv) for lv in sorted(set(stated))}
+    note = "、".join(f"N{lv}={n}" for lv, n in counts.items()) + f"，M={m}"
+    if m > len(stated):
+        note += f"（其中 {m - len(stated)} 个事项未标注网办深度，按 0 计）"
     return True, round(float(y), 4), float(Fraction(str(indicator.points)) * y), note
 
 
