@@ -9,14 +9,18 @@ from guidecheck.checks.cases import case_codes, compare, load_cases
 from guidecheck.checks.registry import iter_registered
 
 OFFLINE = sorted(code for code, meta in rules().items() if meta.needs == "offline")
-# Rules that read a record (offline, or link results the crawler attached) have case files.
-RECORD_RULES = sorted(code for code, meta in rules().items() if meta.needs in ("offline", "network"))
+# Rules that read a record (offline, link results the crawler attached, what the
+# browser observed: journeys, homepages) or a department's records have case files.
+RECORD_RULES = sorted(code for code, meta in rules().items()
+                      if meta.needs in ("offline", "network", "department") or code[0] in "JH")
 CASES = [case for code in case_codes() for case in load_cases(code)]
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c.test_id)
 def test_rule_case(case):
     findings = case.run()
+    if case.records is not None:  # a department rule: each finding names its record
+        assert all(0 <= f.record < len(case.records) for f in findings)
     assert all(f.rule == case.code for f in findings)
     problems = compare(case, findings)
     assert not problems, "\n".join(problems + [f"  found: {f.to_json()}" for f in findings])
@@ -49,3 +53,13 @@ def test_messages_fill_without_falling_back(code):
     for case in load_cases(code):
         for f in case.run():
             assert f.message != rules()[code].title and "{" not in f.message, (case.test_id, f.message)
+
+
+def test_department_rules_never_run_on_one_guide():
+    """C804 is judged across a department's items: `check` (offline codes) never runs it."""
+    from guidecheck.checks.registry import department_codes
+    from guidecheck.offline import offline_codes
+
+    assert "C804" in department_codes()
+    assert not department_codes() & offline_codes()
+    assert all(rules()[code].needs == "department" for code in department_codes())

@@ -18,6 +18,17 @@
 An expected finding gives a subset of the fields rule, element, material,
 outcome, evidence, message; `evidence_contains` / `message_contains` match
 a part. The findings must match the expected ones one to one, in any order.
+
+A rule judged over a department's guides together (C804, `needs: department`)
+takes `records:` (a list of records) instead of `record:`, and an expected
+finding may name the record it belongs to (`record: 2`, 0-based):
+
+      - id: one_code_shorter
+        records: [{elements: {code: …}}, {elements: {code: …}}, …]
+        expect: [{record: 3, outcome: fail}]
+
+A record may carry `homepage:` (a HomepageObservation as a dict, H rules) or
+`journey:` (a JourneyResult as a dict, J rules): what the browser phases saw.
 """
 from __future__ import annotations
 
@@ -31,19 +42,20 @@ from ..errors import CatalogError
 from ..model import FaqPair, Finding, GuideRecord, Link, LinkResult, Material, ProcessStep
 
 FINDING_FIELDS = {"rule", "element", "material", "outcome", "evidence", "message"}
-EXPECT_FIELDS = FINDING_FIELDS | {"evidence_contains", "message_contains"}
+EXPECT_FIELDS = FINDING_FIELDS | {"evidence_contains", "message_contains", "record"}
 RECORD_FIELDS = {"source", "url", "elements", "materials", "process_steps", "faq", "links", "present", "family",
-                 "link_results", "journey"}
+                 "link_results", "journey", "homepage"}
 
 
 @dataclass
 class Case:
     code: str
     id: str
-    record: dict
+    record: dict | None
     expect: list[dict]
     note: str = ""
     context: dict = field(default_factory=dict)
+    records: list[dict] | None = None  # a department's records (department rules)
 
     @property
     def test_id(self) -> str:
@@ -56,22 +68,33 @@ class Case:
     def guide(self) -> GuideRecord:
         return record_from_dict(self.record, source=f"cases/{self.code}.yaml#{self.id}")
 
+    def guides(self) -> list[GuideRecord]:
+        return [record_from_dict(r, source=f"cases/{self.code}.yaml#{self.id}/{n}")
+                for n, r in enumerate(self.records or [])]
+
     def check_context(self):
         from .registry import CheckContext
 
-        if "required_elements" in self.context:
-            return CheckContext(self.context["required_elements"])
-        return CheckContext()
+        return CheckContext(self.context.get("required_elements"), self.context.get("licence_catalog"))
 
     def run(self) -> list[Finding]:
-        from .registry import run_checks
+        """The rule's findings; for a department rule each carries `record`, its record's index."""
+        from .registry import run_checks, run_department_checks
 
+        if self.records is not None:
+            out = []
+            for index, found in run_department_checks(self.guides(), [self.code], self.check_context()):
+                found.record = index  # for compare(); not a field reports read
+                out.append(found)
+            return out
         return run_checks(self.guide(), [self.code], self.check_context())
 
     def describe(self) -> str:
         """One line for `guidecheck rules CODE`: the note, or the elements and materials the case gives."""
         if self.note:
             return self.note
+        if self.records is not None:
+            return "；".join(str((r.get("elements") or {}).get("code", "")) for r in self.records)
         parts = [f"{k}={v}" for k, v in (self.record.get("elements") or {}).items()]
         parts += [f"材料={m.get('name', '')}" for m in self.record.get("materials") or []]
         parts += [f"环节={s.get('name', '')}:{s.get('duration', '')}" if isinstance(s, dict) else f"环节={s}"
@@ -111,6 +134,14 @@ def record_from_dict(data: dict, source: str = "case") -> GuideRecord:
     links = [build(Link, link, "links") for link in data.get("links") or []]
     link_results = {url: build(LinkResult, {"url": url, **fields}, "link_results")
                     for url, fields in (data.get("link_results") or {}).items()}
+    homepage = None
+    if data.get("homepage") is not None:  # a HomepageObservation as a dict (H rules)
+        from .portal import HomepageObservation
+
+        try:
+            homepage = HomepageObservation.from_json(data["homepage"])
+        except (TypeError, ValueError) as exc:
+            raise CatalogError(f"{source}: homepage 字段有误（{exc}）") from exc
     journey = None
     if data.get("journey") is not None:  # a JourneyResult as a dict (J rules)
         from ..journeys.result import journey_from_dict
@@ -119,10 +150,13 @@ def record_from_dict(data: dict, source: str = "case") -> GuideRecord:
             journey = journey_from_dict(data["journey"])
         except (TypeError, ValueError) as exc:
             raise CatalogError(f"{source}: journey 字段有误（{exc}）") from exc
-    return GuideRecord(source=data.get("source", source), url=data.get("url", ""), elements=elements,
-                       materials=materials, process_steps=steps, faq=faq, links=links,
-                       present=set(data.get("present") or []), family=data.get("family", "html"),
-                       link_results=link_results, journey=journey)
+    record = GuideRecord(source=data.get("source", source), url=data.get("url", ""), elements=elements,
+                         materials=materials, process_steps=steps, faq=faq, links=links,
+                         present=set(data.get("present") or []), family=data.get("family", "html"),
+                         link_results=link_results, journey=journey)
+    if homepage is not None:
+        record.homepage = homepage  # the H rules read it (checks/portal.py)
+    return record
 
 
 def case_path(code: str) -> Path:
@@ -152,8 +186,11 @@ def load_cases(code: str) -> list[Case]:
     seen: set[str] = set()
     for n, raw in enumerate(data.get("cases") or []):
         where = f"{path}: 第{n + 1}个用例"
-        if not isinstance(raw, dict) or "id" not in raw or "record" not in raw or "expect" not in raw:
-            raise CatalogError(f"{where} 须有 id、record、expect")
+        if not isinstance(raw, dict) or "id" not in raw or "expect" not in raw \
+                or ("record" in raw) == ("records" in raw):
+            raise CatalogError(f"{where} 须有 id、expect，以及 record 或 records（二者取一）")
+        if "records" in raw and not isinstance(raw["records"], list):
+            raise CatalogError(f"{where}: records 应为记录列表")
         case_id = str(raw["id"])
         if case_id in seen:
             raise CatalogError(f"{where}: id {case_id} 重复")
@@ -162,9 +199,11 @@ def load_cases(code: str) -> list[Case]:
         for item in expect:
             if not isinstance(item, dict) or set(item) - EXPECT_FIELDS:
                 raise CatalogError(f"{where}（{case_id}）: expect 的每项须是 {', '.join(sorted(EXPECT_FIELDS))} 的子集")
-        record_from_dict(raw["record"], source=f"{where}（{case_id}）")  # validate now
-        out.append(Case(code=code, id=case_id, record=raw["record"], expect=expect,
-                        note=str(raw.get("note", "")), context=raw.get("context") or {}))
+        for record in raw.get("records") or [raw.get("record")]:
+            record_from_dict(record, source=f"{where}（{case_id}）")  # validate now
+        out.append(Case(code=code, id=case_id, record=raw.get("record"), expect=expect,
+                        note=str(raw.get("note", "")), context=raw.get("context") or {},
+                        records=raw.get("records")))
     return out
 
 
@@ -176,7 +215,7 @@ def _matches(found: Finding, expected: dict) -> bool:
         elif key == "message_contains":
             if str(value) not in found.message:
                 return False
-        elif getattr(found, key) != value:
+        elif getattr(found, key, None) != value:
             return False
     return True
 

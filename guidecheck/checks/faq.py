@@ -10,12 +10,23 @@
 - Q902: a question repeats an earlier one after dropping numbering (1、 问：
   Q1.), white space, punctuation and case. One finding per repeat; evidence
   the repeating question.
+- Q903: an answer that is empty or a placeholder (无, 详见办事指南 …): fail,
+  except when every answer of two or more is empty (the answers were likely
+  not read: needs_review); or an answer that only repeats another element
+  of the guide: at least nine tenths (vocab `faq_repeat_share`) of the
+  answer's characters, after normalising, appear in that element's text in
+  order (difflib matching blocks). Judged from `faq_repeat_min_chars` (6)
+  characters: fail from `faq_repeat_sure_chars` (15), needs_review below.
+  One finding per answer; evidence the answer (the question when empty).
 """
 from __future__ import annotations
 
+import difflib
+
 import regex
 
-from .common import element_text, is_no_guide, nfkc, pattern, report, words_regex
+from ..catalog import element_title, vocab
+from .common import element_text, is_no_guide, is_placeholder_text, nfkc, pattern, report, words_regex
 from .registry import rule
 
 FAQ_MIN = 3
@@ -56,3 +67,49 @@ def faq_duplicate(record, context):
             yield report("Q902", "faq", pair.question, first=seen[key] + 1, index=i + 1)
         else:
             seen[key] = i
+
+
+def _norm(text: str) -> str:
+    return _NOISE.sub("", nfkc(text or "")).lower()
+
+
+def repeated_element(answer: str, record) -> tuple[str, float] | None:
+    """(element key, share) of the element whose text holds the largest share
+    of the answer's characters, when that share reaches the threshold."""
+    a = _norm(answer)
+    v = vocab()
+    if len(a) < int(v["faq_repeat_min_chars"]):
+        return None
+    best: tuple[str, float] | None = None
+    for key, text in record.elements.items():
+        if key in ("faq", "name"):
+            continue
+        e = _norm(text)
+        if len(e) < int(v["faq_repeat_min_chars"]):
+            continue
+        matcher = difflib.SequenceMatcher(None, a, e, autojunk=False)
+        share = sum(b.size for b in matcher.get_matching_blocks()) / len(a)
+        if share >= float(v["faq_repeat_share"]) and (best is None or share > best[1]):
+            best = (key, share)
+    return best
+
+
+@rule("Q903")
+def faq_answer_empty_or_repeated(record, context):
+    pairs = record.faq
+    if not pairs:
+        return
+    all_empty = len(pairs) >= 2 and not any((p.answer or "").strip() for p in pairs)
+    sure = int(vocab()["faq_repeat_sure_chars"])
+    for i, pair in enumerate(pairs):
+        answer = (pair.answer or "").strip()
+        if not answer or is_placeholder_text(answer):
+            outcome = "needs_review" if all_empty else "fail"
+            yield report("Q903", "faq", answer or pair.question, outcome=outcome, index=i + 1,
+                         question=pair.question, problem=vocab()["q903_problems"]["empty"])
+            continue
+        repeat = repeated_element(answer, record)
+        if repeat:
+            outcome = "fail" if len(_norm(answer)) >= sure else "needs_review"
+            yield report("Q903", "faq", answer, outcome=outcome, index=i + 1, question=pair.question,
+                         problem=vocab()["q903_problems"]["repeat"].format(element=element_title(repeat[0])))

@@ -19,6 +19,12 @@ material's 0-based index, `evidence` its name.
   (vocab `medium_in_name`: 原件, 复印件 …).
 - M108: the materials section is on the page (`present`) but lists no material
   and has no text. A text that is a placeholder is E003's.
+- M109: a material the applicant prepares has no 填报须知: its notes are
+  absent, empty or a placeholder (无, 略), and its name carries no long
+  bracketed explanation either ("仲裁申请书（应当载明当事人…）" states its
+  requirements). Materials the department obtains or hands out itself (vocab
+  `m109_not_prepared`: 免提交, 共享获取, 窗口提供 … in the source, name or
+  required field) are not asked for notes. Evidence: the name.
 """
 from __future__ import annotations
 
@@ -135,3 +141,20 @@ def materials_empty(record, context):
     if element_text(record, "materials"):
         return  # a text list (the extractor found no rows) or a placeholder (E003)
     yield report("M108", "materials", "")
+
+
+def _notes_given(material) -> bool:
+    if _has(material.notes):
+        return True
+    return bool(material.name and _LONG_BRACKET.search(nfkc(material.name)))
+
+
+@rule("M109")
+def material_notes_missing(record, context):
+    not_prepared = words_regex("m109_not_prepared")
+    for i, material in enumerate(record.materials):
+        if not material.name or _notes_given(material):
+            continue
+        if any(not_prepared.search(t or "") for t in (material.source, material.name, material.required)):
+            continue
+        yield report("M109", "materials", material.name, material=i, material_name=material.name)

@@ -1,5 +1,11 @@
 """The rule registry: each check is a small function of a GuideRecord that yields
-Findings, registered under its code. Checks never touch the network."""
+Findings, registered under its code. Checks never touch the network.
+
+A department check (`department_rule`) reads all the guides of one department
+at once and yields (index, Finding) pairs, the index naming the guide the
+finding belongs to (C804: codes that break the department's coding rule). Such
+rules have `needs: department` in the catalog: `check` (one guide at a time)
+never runs them; scoring does, where the department is known."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -10,15 +16,20 @@ from ..model import Finding, GuideRecord
 Check = Callable[[GuideRecord, "CheckContext"], Iterable[Finding]]
 
 REGISTRY: dict[str, Check] = {}
+DepartmentCheck = Callable[[list[GuideRecord], "CheckContext"], Iterable[tuple[int, Finding]]]
+DEPARTMENT_REGISTRY: dict[str, DepartmentCheck] = {}
 
 
 class CheckContext:
     """What a run knows beyond the record: the elements the scheme requires
-    beyond the key ten (E002)."""
+    beyond the key ten (E002), and the licence catalog file M110 reads (None:
+    element_rules/licences.yaml; a scheme's `licence_catalog` or `--licences`
+    names a province's own)."""
 
-    def __init__(self, required_elements: list[str] | None = None):
+    def __init__(self, required_elements: list[str] | None = None, licence_catalog: str | None = None):
         default = rules()["E002"].extra.get("elements", [])
         self.required_elements = list(required_elements if required_elements is not None else default)
+        self.licence_catalog = str(licence_catalog) if licence_catalog else None
 
 
 def rule(code: str) -> Callable[[Check], Check]:
@@ -30,6 +41,20 @@ def rule(code: str) -> Callable[[Check], Check]:
         if code in REGISTRY:
             raise KeyError(f"rule {code} registered twice")
         REGISTRY[code] = fn
+        return fn
+
+    return wrap
+
+
+def department_rule(code: str) -> Callable[[DepartmentCheck], DepartmentCheck]:
+    """Register a check that reads a department's guides together."""
+
+    def wrap(fn: DepartmentCheck) -> DepartmentCheck:
+        if code not in rules():
+            raise KeyError(f"rule {code} is not in the catalog")
+        if code in REGISTRY or code in DEPARTMENT_REGISTRY:
+            raise KeyError(f"rule {code} registered twice")
+        DEPARTMENT_REGISTRY[code] = fn
         return fn
 
     return wrap
@@ -62,7 +87,28 @@ def run_checks(record: GuideRecord, codes: Iterable[str] | None = None,
     return out
 
 
+def run_department_checks(records: list[GuideRecord], codes: Iterable[str] | None = None,
+                          context: CheckContext | None = None) -> list[tuple[int, Finding]]:
+    """Run the department checks (all, or only `codes`) on a department's records:
+    (index of the record, finding) pairs."""
+    from . import load_all  # noqa: F401
+
+    context = context or CheckContext()
+    wanted = set(codes) if codes is not None else set(DEPARTMENT_REGISTRY)
+    out: list[tuple[int, Finding]] = []
+    for code in sorted(DEPARTMENT_REGISTRY):
+        if code in wanted:
+            out.extend(DEPARTMENT_REGISTRY[code](records, context))
+    return out
+
+
+def department_codes() -> set[str]:
+    from . import load_all  # noqa: F401
+
+    return set(DEPARTMENT_REGISTRY)
+
+
 def iter_registered() -> Iterator[str]:
     from . import load_all  # noqa: F401
 
-    yield from sorted(REGISTRY)
+    yield from sorted(set(REGISTRY) | set(DEPARTMENT_REGISTRY))
