@@ -22,8 +22,10 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part for value in values for part in value.split(",") if part.strip()]
 
 
-def _selected_codes(scheme_name: str | None, select: tuple[str, ...], ignore: tuple[str, ...]):
-    """The offline codes to run and the check context, from scheme and --select/--ignore."""
+def _selected_codes(scheme_name: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                    licences: str | None = None):
+    """The offline codes to run and the check context, from scheme and --select/--ignore
+    (and --licences: a licence catalog file replacing the scheme's or the default one)."""
     context = CheckContext()
     codes = offline_codes()
     if scheme_name:
@@ -31,8 +33,12 @@ def _selected_codes(scheme_name: str | None, select: tuple[str, ...], ignore: tu
 
         scheme = load(scheme_name)
         codes &= scheme.rule_codes
-        if scheme.required_elements is not None:
-            context = CheckContext(scheme.required_elements)
+        context = CheckContext(scheme.required_elements, scheme.licence_catalog)
+    if licences:
+        from .checks.licences import load_catalog
+
+        load_catalog(licences)  # refuse a missing or malformed file now, naming it
+        context.licence_catalog = licences
     if select:
         codes &= expand_selection(_split(select))
     if ignore:
@@ -53,10 +59,11 @@ def main():
 @click.option("--scheme", help="评估方案名称或方案文件路径，只运行该方案计分的规则。")
 @click.option("--select", multiple=True, help="只运行这些规则（代码或前缀，逗号分隔，如 M1,P）。")
 @click.option("--ignore", multiple=True, help="不运行这些规则（代码或前缀，逗号分隔，如 E003）。")
-def check(paths, fmt, scheme, select, ignore):
+@click.option("--licences", type=click.Path(dir_okay=False), help="证照目录文件（M110），替换默认或方案指定的目录。")
+def check(paths, fmt, scheme, select, ignore, licences):
     """检查保存的办事指南页面或接口 JSON（PATH 可为文件或文件夹）。"""
     try:
-        codes, context = _selected_codes(scheme, select, ignore)
+        codes, context = _selected_codes(scheme, select, ignore, licences)
     except CatalogError as exc:
         raise click.UsageError(str(exc)) from exc
     inputs = list(expand_paths(paths))
@@ -111,7 +118,7 @@ def rules_cmd(code):
     meta = catalog[code]
     click.echo(f"{meta.code} {meta.title}（{meta.slug}）")
     click.echo(f"依据条款：{'；'.join(meta.clauses)}")
-    click.echo(f"严重程度：{meta.severity}    状态：{meta.status}    需要：{ {'offline': '离线即可', 'network': '联网检查链接', 'browser': '浏览器'}.get(meta.needs, meta.needs)}")
+    click.echo(f"严重程度：{meta.severity}    状态：{meta.status}    需要：{ {'offline': '离线即可', 'network': '联网检查链接', 'browser': '浏览器', 'department': '按部门汇总判断（score、campaign）', 'second_channel': '其他发布渠道'}.get(meta.needs, meta.needs)}")
     click.echo(f"整改建议：{meta.fix}")
     cases = load_cases(code)
     failing = next((c for c in cases if c.expect), None)
@@ -278,7 +285,8 @@ def review_history_cmd(key, db):
 @click.option("--scheme", "scheme_name", required=True, help="评估方案名称或方案文件路径（如 fj-2020-dept）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 为中文计分表，json 为一个 JSON 对象。")
-def score(directory, scheme_name, fmt):
+@click.option("--licences", type=click.Path(dir_okay=False), help="证照目录文件（M110），替换默认或方案指定的目录。")
+def score(directory, scheme_name, fmt, licences):
     """按评估方案给各部门计分：DIRECTORY 下每个文件夹是一个部门（文件夹名即部门名），
     其中保存该部门的办事指南；逐份检查后整体计分（不抽样，按市级部门计）。"""
     import json
@@ -289,7 +297,7 @@ def score(directory, scheme_name, fmt):
     from .scoring.text import render_text
 
     try:
-        codes, context = _selected_codes(scheme_name, (), ())
+        codes, context = _selected_codes(scheme_name, (), (), licences)
         scheme_obj = load_scheme(scheme_name)
     except CatalogError as exc:
         raise click.UsageError(str(exc)) from exc

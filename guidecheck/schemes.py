@@ -15,7 +15,7 @@ import yaml
 from .catalog import SCHEME_DIR, LineLoader, expand_selection, labels
 from .errors import CatalogError
 
-FORMS = {"fixed", "proportional", "all_or_nothing", "metric", "veto", "table"}
+FORMS = {"fixed", "proportional", "all_or_nothing", "metric", "veto", "table", "share"}
 UNITS = {"finding", "item_of_information", "guide", "element_class"}
 METRICS = {"online_depth", "instant_rate", "time_compression"}
 NEEDS_POINTS = {"fixed", "proportional", "all_or_nothing", "metric"}
@@ -42,6 +42,7 @@ class Scheme:
     indicators: list[Indicator]
     required_elements: list[str] | None = None
     raw: dict = field(default_factory=dict)
+    licence_catalog: str | None = None  # M110's catalog file (a province's own), resolved against the scheme file
 
     @property
     def rule_codes(self) -> set[str]:
@@ -122,6 +123,7 @@ def load(name_or_path: str) -> Scheme:
             raise _fail(path, line, f"未知的指标公式 {entry.get('metric')}")
         if form == "fixed" and "cases" not in entry:
             _number(path, entry, "deduction", required=True)
+        _number(path, entry, "county_deduction", required=False)
         for case in entry.get("cases") or []:
             _number(path, case, "deduction", required=True)
         indicators.append(Indicator(
@@ -130,5 +132,13 @@ def load(name_or_path: str) -> Scheme:
             deduction=_number(path, entry, "deduction", required=False),
             cap=_number(path, entry, "cap", required=False), raw=entry,
         ))
+    licences = data.get("licence_catalog")
+    if licences is not None:
+        file = Path(str(licences))
+        if not file.is_absolute():
+            file = path.parent / file
+        if not file.exists():
+            raise _fail(path, data.get("__line__"), f"licence_catalog 指向的证照目录不存在：{file}")
+        licences = str(file)
     return Scheme(id=str(data.get("id", path.stem)), title=str(data.get("title", path.stem)), path=path,
-                  indicators=indicators, required_elements=required, raw=data)
+                  indicators=indicators, required_elements=required, raw=data, licence_catalog=licences)

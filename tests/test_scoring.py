@@ -15,6 +15,7 @@ from guidecheck.offline import CheckedGuide, offline_codes
 from guidecheck.report_model import build_report_model
 from guidecheck.scoring import (
     DepartmentInput,
+    SecondChannel,
     finding_key,
     points_value,
     score_campaign,
@@ -323,6 +324,7 @@ def test_ah_2019_list_accuracy_city_and_county():
     c = score("ah-2019-dept", [dept("市公安局", city), dept("县公安局", county, level="county")])
     assert c.department("市公安局").to_contract_json()["indicators"] == {
         "list-accuracy": {"points": 14, "deducted": 3.5, "score": 10.5},
+        "same-source": {"points": 1, "judged": False},  # no other channel listed
         "unified-entry": {"points": 1, "judged": False}}
     assert c.department("县公安局").to_contract_json()["indicators"]["list-accuracy"] == {
         "points": 8, "deducted": 2.67, "score": 5.33}
@@ -333,6 +335,8 @@ def test_ah_2019_list_accuracy_city_and_county():
                judged=EVERYTHING)
     assert c2.department("市公安局").to_contract_json()["indicators"] == {
         "list-accuracy": {"points": 14, "deducted": 3.5, "score": 10.5},
+        # S rules are judged per department, only when another channel was compared
+        "same-source": {"points": 1, "judged": False},
         "unified-entry": {"points": 1, "deducted": 0, "score": 1}}
     assert c2.department("市教育局").to_contract_json()["indicators"]["unified-entry"] == {
         "points": 1, "deducted": 1, "score": 0}

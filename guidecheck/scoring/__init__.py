@@ -17,6 +17,7 @@ from .model import (
     DepartmentScore,
     FindingState,
     IndicatorScore,
+    SecondChannel,
     points_value,
 )
 
@@ -28,6 +29,7 @@ __all__ = [
     "DepartmentScore",
     "FindingState",
     "IndicatorScore",
+    "SecondChannel",
     "decision_status",
     "finding_key",
     "points_value",

@@ -11,6 +11,7 @@ from ..catalog import catalog_version, key_elements, labels
 from ..schemes import Indicator, Scheme
 from . import forms
 from .counting import Counted, collect
+from .department import attach_department_findings, judged_for, second_channel_codes
 from .metrics import METRICS
 from .model import (
     CampaignScore,
@@ -20,7 +21,7 @@ from .model import (
     IndicatorScore,
 )
 
-RULE_FORMS = {"fixed", "proportional", "all_or_nothing", "veto", "table"}
+RULE_FORMS = {"fixed", "proportional", "all_or_nothing", "veto", "table", "share"}
 
 
 @functools.lru_cache(maxsize=64)
@@ -67,17 +68,24 @@ def score_indicator(indicator: Indicator, department: DepartmentInput, counted: 
     if indicator.form == "proportional" and department.level == "county" \
             and indicator.raw.get("county_points") is not None:
         out.points = float(indicator.raw["county_points"])
-    if indicator.form in ("veto", "table"):
+    if indicator.form in ("veto", "table", "share"):
         out.points = 0.0
     rules_judged = indicator.rules & judged_rules
     if not rules_judged:
+        if indicator.rules and indicator.rules <= second_channel_codes() and department.second_channel is None:
+            return _not_judged(out, "未列出该部门的其他发布渠道，不判断同源发布"), []
         return _not_judged(out, "本次检查无法判定该指标计分的规则（" + "、".join(sorted(indicator.rules)) + "）"), []
     if not checked:
         return _not_judged(out, "未检查指南"), []
     mine = [c for c in counted if c.finding.rule in rules_judged]
     out.counted_keys = [c.key for c in mine]
-    if indicator.form == "fixed":
-        forms.fixed(indicator, out, mine, checked)
+    if indicator.form == "share":
+        channel = department.second_channel
+        if channel is None or not channel.items:
+            return _not_judged(out, "没有在其他渠道核对到事项"), []
+        forms.share(out, mine, channel.items)
+    elif indicator.form == "fixed":
+        forms.fixed(indicator, out, mine, checked, department.level)
     elif indicator.form == "proportional":
         forms.proportional(indicator, out, mine, checked, department.level)
     elif indicator.form == "all_or_nothing":
@@ -95,6 +103,7 @@ def _score(department: DepartmentInput, scheme: Scheme, judged_rules: set[str], 
     result = DepartmentScore(name=department.name, level=department.level, checked=len(department.guides),
                              indicators=[], scheme_id=scheme.id, scheme_sha256=sha,
                              catalog_version=catalog_version(), finding_states=states)
+    judged_rules = judged_for(department, judged_rules)
     for indicator in scheme.indicators:
         score, veto_guides = score_indicator(indicator, department, counted, judged_rules, elements)
         result.indicators.append(score)
@@ -121,11 +130,24 @@ def score_department(department: DepartmentInput, scheme: Scheme, judged_rules: 
 
     judged_rules: the rule codes that could fire in this run (offline: the
     offline codes; a crawl with link checks adds K001–K004; journeys J/H).
+    The department rules the scheme counts (C804) are run here and judged;
+    the second-channel rules (S) are judged when `department.second_channel`
+    is given. The guides' findings gain the department rules' findings.
     decisions: finding key -> confirmed | dismissed | upheld | overturned."""
+    judged = set(judged_rules) | _department_rules(department, scheme)
     statuses: dict[str, FindingState] = {}
-    counted = collect([*department.guides, *department.pages], decisions, statuses)
-    return _score(department, scheme, set(judged_rules), counted, statuses, table_elements(scheme, [counted]),
+    counted = collect(department.counted_records, decisions, statuses)
+    return _score(department, scheme, judged, counted, statuses, table_elements(scheme, [counted]),
                   scheme_sha256(scheme))
+
+
+def _department_rules(department: DepartmentInput, scheme: Scheme) -> set[str]:
+    """Run the department rules the scheme counts on the department; the codes run."""
+    from ..checks.registry import department_codes
+
+    codes = department_codes() & scheme.rule_codes
+    attach_department_findings(department, codes)
+    return codes
 
 
 def score_campaign(departments: Iterable[DepartmentInput], scheme: Scheme, judged_rules: set[str],
@@ -136,8 +158,9 @@ def score_campaign(departments: Iterable[DepartmentInput], scheme: Scheme, judge
     sha = scheme_sha256(scheme)
     collected = []
     for department in departments:
+        judged |= _department_rules(department, scheme)
         statuses: dict[str, FindingState] = {}
-        collected.append((collect([*department.guides, *department.pages], decisions, statuses), statuses))
+        collected.append((collect(department.counted_records, decisions, statuses), statuses))
     elements = table_elements(scheme, (counted for counted, _ in collected))
     scores = [_score(d, scheme, judged, counted, statuses, elements, sha)
               for d, (counted, statuses) in zip(departments, collected)]

@@ -32,11 +32,14 @@ def case_values(indicator: Indicator) -> dict[str, tuple[float, str]]:
     return out
 
 
-def fixed(indicator: Indicator, out: IndicatorScore, counted: list[Counted], checked: int) -> None:
+def fixed(indicator: Indicator, out: IndicatorScore, counted: list[Counted], checked: int,
+          level: str = "city") -> None:
     """points − deduction × units, floored at 0 (or at points − cap). With
     `cases`, each unit deducts its case's value (the largest, when a unit holds
     findings of several cases). With `scale_to_sample: S` and fewer than S
-    guides checked, each deduction is multiplied by S / checked."""
+    guides checked, each deduction is multiplied by S / checked. A county's
+    department deducts `county_deduction` per unit when the scheme gives one
+    (ah-2019 same-source: -0.5 city, -0.1 county)."""
     points = Fraction(str(indicator.points or 0))
     cap = indicator.cap
     floor = max(Fraction(0), points - Fraction(str(cap))) if cap is not None else Fraction(0)
@@ -55,6 +58,8 @@ def fixed(indicator: Indicator, out: IndicatorScore, counted: list[Counted], che
     for group in groups:
         clause = base_clause
         value = indicator.deduction or 0
+        if level == "county" and indicator.raw.get("county_deduction") is not None:
+            value = float(indicator.raw["county_deduction"])
         if cases:
             in_cases = [cases[c.finding.rule] for c in group if c.finding.rule in cases]
             if in_cases:
@@ -155,3 +160,17 @@ def table(out: IndicatorScore, counted: list[Counted], checked: int, elements: l
     out.value = {k: round((checked - len(failing.get(k, set()) | whole)) / checked, 4) for k in keys}
     out.units = len({c.guide for c in counted})
     out.note = f"{checked} 份指南逐要素核查"
+
+
+def share(out: IndicatorScore, counted: list[Counted], items: int) -> None:
+    """No points: the share of the items checked on a second channel that agree
+    (no counted finding of the indicator's rules: S001 on a compared portal
+    guide, S002 on an item found on the other channel only)."""
+    groups = group_units(counted, "guide")
+    disagree = len(groups)
+    for group in groups:
+        out.deductions.append(_deduction(group, 0.0, out.clause))
+    out.points = 0.0
+    out.units = disagree
+    out.value = round((items - disagree) / items, 4)
+    out.note = f"其他渠道核对 {items} 个事项，{items - disagree} 个一致"

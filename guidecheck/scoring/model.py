@@ -25,6 +25,26 @@ def points_value(x: float | None) -> float | int | None:
 
 
 @dataclass
+class SecondChannel:
+    """What comparing a department's items with another channel found (S rules).
+
+    `compared`: the department's portal items that were found on the other
+    channel(s) and compared (their S001 findings sit on the portal guides);
+    `only_there`: items published on another channel only, each a CheckedGuide
+    carrying its S002 finding (counted like guides' findings, never as guides
+    checked). A department whose roster entry names no other channel has
+    `DepartmentInput.second_channel = None`: S rules are then not judged."""
+
+    compared: int = 0
+    only_there: list[CheckedGuide] = field(default_factory=list)
+
+    @property
+    def items(self) -> int:
+        """Items checked on a second channel: compared, or found there only."""
+        return self.compared + len(self.only_there)
+
+
+@dataclass
 class DepartmentInput:
     """One department to score: its checked guides, its level (a county's
     department scores list-accuracy out of `county_points`) and, when known,
@@ -37,6 +57,14 @@ class DepartmentInput:
     # The department's checked homepages (H findings): counted like guides' findings,
     # never counted as guides checked.
     pages: list[CheckedGuide] = field(default_factory=list)
+    # What the second-channel comparison found; None when no other channel was listed.
+    second_channel: SecondChannel | None = None
+
+    @property
+    def counted_records(self) -> list[CheckedGuide]:
+        """Everything whose findings count: guides, homepages, items only on another channel."""
+        extra = self.second_channel.only_there if self.second_channel is not None else []
+        return [*self.guides, *self.pages, *extra]
 
     def __post_init__(self):
         if self.level not in LEVELS:
