@@ -24,6 +24,14 @@ The observation as a dict (case files, the store):
 
 `branch_expected` is None when the campaign names no branch (H001 not
 judged); `channels` empty when it names no channel (H002 not judged).
+
+The seam for the homepage phase: `observe_homepage(html, url, role=…,
+branch=…, channels=…)` builds the observation from a rendered page with the
+finders of journeys/portal_pages.py (links, branch link, channel link, identity
+marks); `unreachable_homepage(url, reason, …)` records a page that could not be
+fetched. Put either on the record (`record.homepage = obs`, or store
+`obs.to_json()`), then `run_checks(record, {"H001", "H002", "H003"})` gives the
+same findings as portal_pages.check_homepage / review_findings.
 """
 from __future__ import annotations
 
@@ -109,3 +117,31 @@ def site_identity_missing(record, context):
     for mark, found in obs.marks.items():
         if not found:
             yield finding("H003", None, obs.url, mark=mark)
+
+
+def observe_homepage(html: str, url: str, *, role: str, branch=None, channels: list[str] | None = None,
+                     evidence: str | None = None) -> HomepageObservation:
+    """What a rendered homepage shows (links resolved against `url`, the final
+    URL; `evidence` the URL to name, default `url`). `branch` is a
+    journeys.portal_pages.BranchSpec or None."""
+    from ..journeys import portal_pages as pp
+
+    links = pp.page_links(html, url)
+    obs = HomepageObservation(url=evidence or url, role=role, channels=list(channels or []))
+    if role == "government" and branch is not None:
+        obs.branch_expected = branch.describe()
+        hit = pp.branch_link(links, branch)
+        obs.branch_link = hit.url if hit else None
+    if role == "department" and obs.channels:
+        hit = pp.channel_link(links, obs.channels)
+        obs.channel_link = hit.url if hit else None
+    obs.marks = {pp.mark_title(key): found for key, found in pp.site_marks(html, url).items()}
+    return obs
+
+
+def unreachable_homepage(url: str, reason: str, *, role: str, branch=None,
+                         channels: list[str] | None = None) -> HomepageObservation:
+    """A homepage that could not be fetched: each rule that would judge it gives needs_review."""
+    return HomepageObservation(url=url, role=role, status="unreachable", reason=reason,
+                               branch_expected=branch.describe() if role == "government" and branch else None,
+                               channels=list(channels or []))
