@@ -39,6 +39,7 @@ import regex
 
 from ..catalog import vocab
 from .common import element_text, is_placeholder, nfkc, pattern, report, usable, words_pattern, words_regex
+from .limits_parse import parse_limit
 from .registry import rule
 
 
@@ -153,7 +154,8 @@ def process_without_details(record, context):
     has_handler = any(handler.search(t) for t in texts) or bool(handler.search(nfkc(element_text(record, "process"))))
     immediate = words_regex("limit_immediate")
     has_time = any(s.duration and s.duration.strip() for s in steps) \
-        or any(_has_time(t) or immediate.search(t) for t in texts)
+        or any(_has_time(t) or immediate.search(t) for t in texts) \
+        or parse_limit(element_text(record, "promised_limit")).immediate  # 即办: every step is immediate
     missing = []
     if not has_handler:
         missing.append("办理人（岗位）")
