@@ -20,9 +20,11 @@ def _item_block(result) -> str:
         head += f"（{result.code}）"
     where = [f"{side_label('portal')}：{result.portal.source if result.portal else '无'}",
              f"{side_label('other')}：{result.other.source if result.other else '无'}"]
-    count = f"{len(result.findings)} 项问题" if result.findings else "一致"
     if result.portal is None or result.other is None:
-        count = f"{count}（仅{side_label('portal') if result.other is None else side_label('other')}）"
+        only = f"仅{side_label('portal') if result.other is None else side_label('other')}有"
+        count = f"{only}，{len(result.findings)} 项问题" if result.findings else only
+    else:
+        count = f"{len(result.findings)} 项问题" if result.findings else "一致"
     lines = [f"{head}  {'  '.join(where)}  —  {count}"]
     lines += [finding_line(f) for f in result.findings]
     return "\n".join(lines)

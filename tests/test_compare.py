@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -23,8 +24,12 @@ from guidecheck.cli import main
 from guidecheck.compare.cases import load_pair_cases
 from guidecheck.offline import offline_codes
 
-sys.path.insert(0, str(Path(__file__).parent))
-from compare_pairs import FJ, GZ, SJZ, html_pair, json_pair, plant  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "fixtures" / "compare"
+_spec = importlib.util.spec_from_file_location("make_pairs", FIXTURES / "_make_pairs.py")
+pairs = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(pairs)
+html_pair, json_pair, plant, PAGES = pairs.html_pair, pairs.json_pair, pairs.plant, pairs.PAGES
 
 S_CASES = [case for code in ("S001", "S002") for case in load_pair_cases(code)]
 
@@ -183,11 +188,11 @@ def test_folders_pair_by_code_and_name_and_report_each_side(tmp_path):
     portal = tmp_path / "portal"
     write(portal, "a_sjz.html", html_portal)
     write(portal, "b_audit.json", json_portal)
-    write(portal, "c_bj.html", (FJ.parent / "table2col_bj_laodong.html").read_bytes())
+    write(portal, "c_bj.html", (PAGES / "table2col_bj_laodong.html").read_bytes())
     other = tmp_path / "other"
     write(other, "a_fj.html", plant(html_other, "20个工作日", "25个工作日"))
     write(other, "b_gz.html", json_other)
-    write(other, "c_jn.html", (FJ.parent / "runtext_gb2312_jn_yanglao.html").read_bytes())
+    write(other, "c_jn.html", (PAGES / "runtext_gb2312_jn_yanglao.html").read_bytes())
     code, stdout, stderr = run(portal, other, "--format", "jsonl")
     assert code == 1, stderr
     by_item = {line["item"]: line for line in lines(stdout)}
@@ -203,6 +208,26 @@ def test_folders_pair_by_code_and_name_and_report_each_side(tmp_path):
     assert jn["portal"] is None and [(f["rule"], f["outcome"]) for f in jn["findings"]] == [("S002", "fail")]
 
 
+def test_saved_channels_are_current():
+    for rel, data in pairs.folders().items():
+        assert (FIXTURES / rel).read_bytes() == data, f"stale: python fixtures/compare/_make_pairs.py ({rel})"
+
+
+def test_saved_channels_give_the_expected_findings():
+    expected = json.loads((FIXTURES / "expected.json").read_text(encoding="utf-8"))
+    code, stdout, stderr = run(FIXTURES / "portal", FIXTURES / "website", "--format", "jsonl")
+    assert code == 1, stderr
+    got = {line["item"]: line for line in lines(stdout)}
+    assert set(got) == set(expected)
+    for item, want in expected.items():
+        line = got[item]
+        for side in ("portal", "other"):
+            assert (Path(line[side]).name if line[side] else None) == want[side], (item, side)
+        other = line["other"] or ""
+        assert [[f["rule"], f["element"], f["outcome"], f["evidence"]] for f in line["findings"]] == [
+            [r, e, o, ev.replace("{other}", other)] for r, e, o, ev in want["findings"]], item
+
+
 # ------------------------------------------------------------ bad input ---
 
 def test_unreadable_input_is_named_and_the_rest_compared(tmp_path):
@@ -210,7 +235,7 @@ def test_unreadable_input_is_named_and_the_rest_compared(tmp_path):
     write(tmp_path / "portal", "sjz.html", portal)
     broken = write(tmp_path / "portal", "broken.html", b"<html><body><table><tr><td>\xe4\xba")
     write(tmp_path / "other", "fj.html", other)
-    write(tmp_path / "other", "jn.html", (FJ.parent / "runtext_gb2312_jn_yanglao.html").read_bytes())
+    write(tmp_path / "other", "jn.html", (PAGES / "runtext_gb2312_jn_yanglao.html").read_bytes())
     missing = tmp_path / "nowhere"
     code, stdout, stderr = run(tmp_path / "portal", tmp_path / "other", missing, "--format", "jsonl")
     assert code == 2
@@ -278,7 +303,7 @@ def test_exit_status_through_the_real_command(tmp_path):
 
     assert status(p, o) == 0
     assert status(p, write(tmp_path / "other2", "gz.html", plant(other, "<td>否</td>", "<td>收费</td>"))) == 1
-    assert status(p, GZ.parent / "table2col_bj_laodong.html") == 1  # on the other channel only: S002
+    assert status(p, PAGES / "table2col_bj_laodong.html") == 1  # on the other channel only: S002
     assert status(p, tmp_path / "missing.html") == 2
 
 
