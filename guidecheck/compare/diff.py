@@ -121,12 +121,14 @@ def compare_phone(p: Values, o: Values) -> str | None:
     b, certain_b = _lines(o.text)
     if not a or not b:
         return REVIEW
-    if all(_same_line(n, b) for n in a) and all(_same_line(n, a) for n in b):
+    missing_b = [n for n in a if not _same_line(n, b)]  # portal numbers the other side lacks
+    missing_a = [n for n in b if not _same_line(n, a)]
+    if not missing_a and not missing_b:
         return None
-    digits_a = {n.digits for n in a}
-    digits_b = {n.digits for n in b}
-    if digits_a == digits_b:
+    if {n.digits for n in a} == {n.digits for n in b}:
         return REVIEW  # only an extension is given on one side and not the other
+    if not missing_a or not missing_b:
+        return REVIEW  # one side lists more numbers; every number it shares is the same
     return FAIL if certain_a and certain_b else REVIEW
 
 
@@ -192,26 +194,32 @@ def compare_basis(p: Values, o: Values) -> str | None:
         if full_a != full_b:
             return REVIEW  # same articles, a 款/项 given on one side only or differing
         return None if docs_a == docs_b else REVIEW
-    common = docs_a & docs_b
-    for doc in common:
+    for doc in docs_a & docs_b:
         arts_a = {t for d, t in tiao_a if d == doc}
         arts_b = {t for d, t in tiao_b if d == doc}
-        if arts_a and arts_b and arts_a != arts_b:
+        if arts_a and arts_b and not (arts_a <= arts_b or arts_b <= arts_a):
             return FAIL  # the same document, a different article
-    return REVIEW  # documents cited on one side only: perhaps abridged
+    return REVIEW  # more articles or documents on one side: perhaps abridged
 
 
 # ---------------------------------------------------------------- location ---
 
+_DIGITS = regex.compile(r"\d+")
+
+
 def compare_location(p: Values, o: Values) -> str | None:
+    """Fails only when each address has a number the other lacks (door, floor,
+    room, window: 12号窗口 against 15号窗口); other differences (more detail,
+    another wording, several places) are reviewed."""
     a, b = N.squash(p.text), N.squash(o.text)
     if a == b:
         return None
     if a in b or b in a or _lopsided(p.text, o.text) or _long(p.text, o.text):
-        return REVIEW  # one gives more detail, or several places
-    if Counter(a) == Counter(b):
-        return REVIEW  # the same words in another order
-    return FAIL
+        return REVIEW
+    nums_a, nums_b = Counter(_DIGITS.findall(a)), Counter(_DIGITS.findall(b))
+    if nums_a - nums_b and nums_b - nums_a:
+        return FAIL
+    return REVIEW
 
 
 # ------------------------------------------------------------------- hours ---
@@ -251,13 +259,17 @@ def compare_materials(p: Values, o: Values) -> str | None:
         return None
     only_a = list((keys_a - keys_b).elements())
     only_b = list((keys_b - keys_a).elements())
-    loose_a = Counter(N.loose_material_key(k) for k in only_a)
-    loose_b = Counter(N.loose_material_key(k) for k in only_b)
-    if loose_a == loose_b:
-        return REVIEW  # 营业执照 / 营业执照复印件: the same material, written otherwise
     if _long(*only_a, *only_b):
         return REVIEW
-    return FAIL
+    # 营业执照 / 营业执照复印件, 身份证 / 居民身份证: perhaps the same material written
+    # otherwise. Pair such names off; a name left with no counterpart is a difference.
+    loose_b = [N.loose_material_key(k) for k in only_b]
+    for key in (N.loose_material_key(k) for k in only_a):
+        hit = next((i for i, other in enumerate(loose_b) if other and key and (key in other or other in key)), None)
+        if hit is None:
+            return FAIL
+        loose_b.pop(hit)
+    return FAIL if loose_b else REVIEW
 
 
 # ----------------------------------------------------------------- process ---
