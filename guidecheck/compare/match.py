@@ -89,6 +89,12 @@ def _ambiguous(guide: Guide, what: str, value: str, n_portal: int, n_other: int)
                         value=value, n_portal=n_portal, n_other=n_other)
 
 
+def _alike(a: str, b: str, ratio: float) -> bool:
+    matcher = difflib.SequenceMatcher(None, a, b)
+    # The quick upper bounds first: most portal names are nowhere near.
+    return matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
+
+
 def _loose_candidates(guide: Guide, portal: list[Guide]) -> list[Guide]:
     ratio = float(N.config().get("loose_name_ratio", 0.85))
     name, loose = _name(guide), N.loose_name_key(guide.name)
@@ -99,8 +105,7 @@ def _loose_candidates(guide: Guide, portal: list[Guide]) -> list[Guide]:
         pn = _name(p)
         if not pn:
             continue
-        if (loose and loose == N.loose_name_key(p.name)) or name in pn or pn in name \
-                or difflib.SequenceMatcher(None, name, pn).ratio() >= ratio:
+        if (loose and loose == N.loose_name_key(p.name)) or name in pn or pn in name or _alike(name, pn, ratio):
             out.append(p)
     return out
 
