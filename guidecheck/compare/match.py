@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ..catalog import element_title
 from ..checks.common import is_placeholder_text
@@ -35,14 +36,26 @@ class Guide:
     source: str
     record: GuideRecord
 
-    @property
+    @cached_property
     def name(self) -> str:
         return N.collapse(self.record.elements.get("name"))
 
-    @property
+    @cached_property
     def code(self) -> str:
         code = N.collapse(self.record.elements.get("code"))
         return "" if not code or is_placeholder_text(code) else code
+
+    @cached_property
+    def name_key(self) -> str:
+        return N.name_key(self.name)
+
+    @cached_property
+    def code_key(self) -> str:
+        return N.code_key(self.code)
+
+    @cached_property
+    def loose_key(self) -> str:
+        return N.loose_name_key(self.name)
 
     def label(self) -> str:
         return (self.name or N.wording("no_name")) + (f"（{self.code}）" if self.code else "")
@@ -75,11 +88,11 @@ def _index(guides: list[Guide], key) -> dict[str, list[Guide]]:
 
 
 def _code(g: Guide) -> str:
-    return N.code_key(g.code)
+    return g.code_key
 
 
 def _name(g: Guide) -> str:
-    return N.name_key(g.name)
+    return g.name_key
 
 
 def _ambiguous(guide: Guide, what: str, value: str, n_portal: int, n_other: int) -> Finding:
@@ -91,23 +104,19 @@ def _ambiguous(guide: Guide, what: str, value: str, n_portal: int, n_other: int)
 
 def _alike(a: str, b: str, ratio: float) -> bool:
     matcher = difflib.SequenceMatcher(None, a, b)
-    # The quick upper bounds first: most portal names are nowhere near.
-    return matcher.real_quick_ratio() >= ratio and matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
+    return matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
 
 
 def _loose_candidates(guide: Guide, portal: list[Guide]) -> list[Guide]:
     ratio = float(N.config().get("loose_name_ratio", 0.85))
-    name, loose = _name(guide), N.loose_name_key(guide.name)
+    name, loose = guide.name_key, guide.loose_key
     if not name:
         return []
-    out = []
-    for p in portal:
-        pn = _name(p)
-        if not pn:
-            continue
-        if (loose and loose == N.loose_name_key(p.name)) or name in pn or pn in name or _alike(name, pn, ratio):
-            out.append(p)
-    return out
+    # Lengths that could reach the ratio at all (2·min / (a + b) >= ratio).
+    low, high = len(name) * ratio / (2 - ratio), len(name) * (2 - ratio) / ratio
+    return [p for p in portal if p.name_key and (
+        (loose and loose == p.loose_key) or name in p.name_key or p.name_key in name
+        or (low <= len(p.name_key) <= high and _alike(name, p.name_key, ratio)))]
 
 
 def match_and_compare(portal: list[Guide], other: list[Guide], portal_complete: bool = True) -> list[ItemResult]:
@@ -151,9 +160,10 @@ def match_and_compare(portal: list[Guide], other: list[Guide], portal_complete: 
 
     portal_codes = {_code(g) for g in portal if _code(g)}
     portal_names = {_name(g) for g in portal if _name(g)}
+    paired_other = {id(o) for o in paired.values()}
     for o in other:
         if id(o) in settled:
-            if id(o) in findings and all(paired.get(id(p)) is not o for p in portal):
+            if id(o) in findings and id(o) not in paired_other:
                 results.append(ItemResult(o.name, o.code, None, o, findings[id(o)]))
             continue
         results.append(ItemResult(o.name, o.code, None, o, [_missing(o, portal, portal_codes, portal_names,
