@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import regex
 
-from ..catalog import element_title, rules
+from ..catalog import element_title, rules, vocab
 from ..checks.common import clip, nfkc, pattern
 from ..checks.fees import CHARGED, FREE, fee_state
 from ..checks.limits_parse import WORKING_DAY, NATURAL_DAY, parse_limit
@@ -81,6 +81,9 @@ def compare_limit(p: Values, o: Values) -> str | None:
     if "count" not in kinds:
         return REVIEW  # 即办 against 无: different words, not a count we can weigh
     if kinds != {"count"}:
+        count = a if a[0] == "count" else b
+        if count[2] in vocab()["subday_limit_units"] or count[2] is None:
+            return REVIEW  # 即办 against 2小时 (an immediate case may take hours), or a unit unclear
         return FAIL  # 即办 / 无 against a count of days
     (_, ca, ua), (_, cb, ub) = a, b
     if ua is None or ub is None:
