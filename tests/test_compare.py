@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from guidecheck.catalog import rules
+from guidecheck.checks.limits_parse import parse_limit
 from guidecheck.checks.cases import compare as compare_expectation
 from guidecheck.cli import main
 from guidecheck.compare.cases import load_pair_cases
@@ -30,6 +31,7 @@ _spec = importlib.util.spec_from_file_location("make_pairs", FIXTURES / "_make_p
 pairs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(pairs)
 html_pair, json_pair, plant, PAGES = pairs.html_pair, pairs.json_pair, pairs.plant, pairs.PAGES
+FAMILY_PAGES = sorted(p for p in PAGES.glob("*.html") if not p.name.startswith("shell_"))
 
 S_CASES = [case for code in ("S001", "S002") for case in load_pair_cases(code)]
 
@@ -160,6 +162,48 @@ def test_normalised_rewriting_does_not_count(tmp_path, family, old, new):
     out = lines(stdout)
     assert len(out) == 1 and out[0]["other"] == str(o), out  # still paired (the html pair by name)
     assert out[0]["findings"] == [] and code == 0
+
+
+@pytest.mark.parametrize("page", FAMILY_PAGES, ids=lambda p: p.stem)
+def test_every_layout_family_agrees_with_its_portal_json(tmp_path, page):
+    """Each HTML family's item, rendered as the portal's AUDIT_ITEM reply (limits
+    as counts and units, a free fee as 否, materials reversed): nothing differs."""
+    record = pairs.record(page)
+    p = write(tmp_path / "portal", "item.json", pairs.audit_json_like(record))
+    code, stdout, _ = run(p, page, "--format", "jsonl")
+    out = lines(stdout)
+    assert len(out) == 1 and out[0]["portal"] == str(p) and out[0]["other"] == str(page)
+    assert out[0]["findings"] == [] and code == 0
+
+
+def _plant_limit(record):
+    count = parse_limit(record.elements["promised_limit"]).count
+    record.elements["promised_limit"] = f"{int(count) + 7}个工作日" if count else "5个工作日"
+    return "promised_limit"
+
+
+def _plant_phone(record):
+    text = record.elements["consult_phone"]
+    last = max(i for i, c in enumerate(text) if c.isdigit())
+    record.elements["consult_phone"] = text[:last] + str((int(text[last]) + 1) % 10) + text[last + 1:]
+    return "consult_phone"
+
+
+def _plant_material(record):
+    record.materials[0].name = "申请人健康体检证明"
+    return "materials"
+
+
+@pytest.mark.parametrize("plant_on", [_plant_limit, _plant_phone, _plant_material], ids=lambda f: f.__name__[7:])
+@pytest.mark.parametrize("page", FAMILY_PAGES, ids=lambda p: p.stem)
+def test_every_layout_family_reports_a_planted_difference(tmp_path, page, plant_on):
+    record = pairs.record(page)
+    element = plant_on(record)
+    p = write(tmp_path / "portal", "item.json", pairs.audit_json_like(record))
+    code, stdout, _ = run(p, page, "--format", "jsonl")
+    [line] = lines(stdout)
+    assert code == 1 and [(f["rule"], f["element"], f["outcome"]) for f in line["findings"]] == [
+        ("S001", element, "fail")], line["findings"]
 
 
 def test_materials_in_another_order_do_not_count(tmp_path):
