@@ -10,6 +10,7 @@ side does not show is not compared (a channel may publish fewer elements).
 """
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -248,8 +249,18 @@ def compare_hours(p: Values, o: Values) -> str | None:
 
 # --------------------------------------------------------------- materials ---
 
+@functools.cache
+def _note_row():
+    words = sorted(vocab()["material_note_prefixes"], key=len, reverse=True)
+    return regex.compile(r"^\s*(?:" + "|".join(regex.escape(w) for w in words) + r")\s*[:：]")
+
+
 def material_names(record: GuideRecord) -> list[str]:
-    return [N.collapse(m.name) for m in record.materials if m.name and m.name.strip()]
+    """The material names, without rows that are a note (注：…, 温馨提示：…): a
+    layout may print its notes as one more row of the table."""
+    note = _note_row()
+    return [N.collapse(m.name) for m in record.materials
+            if m.name and m.name.strip() and not note.match(nfkc(m.name))]
 
 
 def compare_materials(p: Values, o: Values) -> str | None:
