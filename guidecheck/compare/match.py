@@ -1,9 +1,12 @@
 """Pairing the portal's guides with another channel's: by code, else by
 normalised name, and never a guess.
 
-- A code found once on each side pairs the two guides.
+- A code found once on each side pairs the two guides (when their names are
+  nowhere alike, every S001 of the pair is only `needs_review`).
 - Among the guides left, a name (normalised: white space, punctuation, width,
-  numerals, a 办事指南 suffix) found once on each side pairs them.
+  numerals, a 办事指南 suffix) found once on each side pairs them (when both
+  give codes and they differ: S001 `needs_review` on the code, and every S001
+  of the pair only `needs_review`).
 - A code or name found more than once on a side pairs nothing: every guide
   involved gets an S001 `needs_review` saying why (a person picks the pair).
 - A guide of the other channel still unpaired is on the portal only if no
@@ -107,6 +110,15 @@ def _alike(a: str, b: str, ratio: float) -> bool:
     return matcher.quick_ratio() >= ratio and matcher.ratio() >= ratio
 
 
+def _names_agree(a: Guide, b: Guide) -> bool:
+    """The names are the same item's (equal, loosely equal or alike), or one side has none."""
+    if not a.name_key or not b.name_key or a.name_key == b.name_key:
+        return True
+    ratio = float(N.config().get("loose_name_ratio", 0.85))
+    return bool(a.loose_key and a.loose_key == b.loose_key) or a.name_key in b.name_key \
+        or b.name_key in a.name_key or _alike(a.name_key, b.name_key, ratio)
+
+
 def _loose_candidates(guide: Guide, portal: list[Guide]) -> list[Guide]:
     ratio = float(N.config().get("loose_name_ratio", 0.85))
     name, loose = guide.name_key, guide.loose_key
@@ -154,7 +166,9 @@ def match_and_compare(portal: list[Guide], other: list[Guide], portal_complete: 
                 item_findings.append(make_finding(
                     "S001", REVIEW, "code", evidence(p.code, o.code), template="code_message",
                     portal=p.code, other=o.code))
-            item_findings.extend(compare_records(p.record, o.record, pairing_certain=not codes_differ))
+            # Paired by code against names nowhere alike (a code copied from another item?): the same.
+            certain = not codes_differ and _names_agree(p, o)
+            item_findings.extend(compare_records(p.record, o.record, pairing_certain=certain))
         results.append(ItemResult(p.name or (o.name if o else ""), p.code or (o.code if o else ""), p, o,
                                   item_findings))
 
