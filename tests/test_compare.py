@@ -31,7 +31,9 @@ _spec = importlib.util.spec_from_file_location("make_pairs", FIXTURES / "_make_p
 pairs = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(pairs)
 html_pair, json_pair, plant, PAGES = pairs.html_pair, pairs.json_pair, pairs.plant, pairs.PAGES
-FAMILY_PAGES = sorted(p for p in PAGES.glob("*.html") if not p.name.startswith("shell_"))
+# Every saved guide of a layout family the project reads (not the script shell, not the error replies).
+FAMILY_PAGES = sorted(p for p in PAGES.glob("*.html") if not p.name.startswith("shell_")) + \
+    [pairs.JSONS / "audit_lower_gonggongchangsuo.json", pairs.JSONS / "audit_upper_defects.json"]
 
 S_CASES = [case for code in ("S001", "S002") for case in load_pair_cases(code)]
 
@@ -166,7 +168,7 @@ def test_normalised_rewriting_does_not_count(tmp_path, family, old, new):
 
 @pytest.mark.parametrize("page", FAMILY_PAGES, ids=lambda p: p.stem)
 def test_every_layout_family_agrees_with_its_portal_json(tmp_path, page):
-    """Each HTML family's item, rendered as the portal's AUDIT_ITEM reply (limits
+    """Each family's item, rendered as the portal's AUDIT_ITEM reply (limits
     as counts and units, a free fee as 否, materials reversed): nothing differs."""
     record = pairs.record(page)
     p = write(tmp_path / "portal", "item.json", pairs.audit_json_like(record))
