@@ -333,6 +333,7 @@ from .cli_campaign import campaign, report  # noqa: E402
 
 main.add_command(campaign)
 main.add_command(report)
+from .cli_compare import compare as _compare; main.add_command(_compare)  # noqa: E402,E702
 
 if __name__ == "__main__":
     main()
