@@ -33,7 +33,7 @@ def _selected_codes(scheme_name: str | None, select: tuple[str, ...], ignore: tu
 
         scheme = load(scheme_name)
         codes &= scheme.rule_codes
-        context = CheckContext(scheme.required_elements, scheme.licence_catalog)
+        context = CheckContext.for_scheme(scheme)
     if licences:
         from .checks.licences import load_catalog
 

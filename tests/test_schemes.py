@@ -104,3 +104,19 @@ def test_licence_catalog_from_scheme_and_option(tmp_path):
     assert m110("--licences", str(tmp_path / "lic.yaml"))[:2] == (0, 0)
     code, _, err = m110("--licences", str(tmp_path / "nope.yaml"))
     assert code == 2 and "nope.yaml" in err
+
+
+def test_malformed_licence_catalog_is_refused(tmp_path):
+    from guidecheck.checks.licences import load_catalog, nonstandard_names
+
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("licences:\n  - {variants: [身份证]}\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="standard"):
+        load_catalog(str(bad))
+    (tmp_path / "notalist.yaml").write_text("licence: []\n", encoding="utf-8")
+    with pytest.raises(CatalogError, match="licences"):
+        load_catalog(str(tmp_path / "notalist.yaml"))
+    default = load_catalog()
+    assert len(default.standards) >= 30
+    assert [(v, lic.standard) for v, lic in nonstandard_names("驾驶执照、执照副本", default)] == [
+        ("驾驶执照", "机动车驾驶证"), ("执照", "营业执照")]

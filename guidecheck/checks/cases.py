@@ -29,6 +29,10 @@ finding may name the record it belongs to (`record: 2`, 0-based):
 
 A record may carry `homepage:` (a HomepageObservation as a dict, H rules) or
 `journey:` (a JourneyResult as a dict, J rules): what the browser phases saw.
+
+A case file of another form (S001/S002: `pairs:` of a portal and another
+channel's records, run by guidecheck/compare) has no `cases:` and gives no
+case here.
 """
 from __future__ import annotations
 

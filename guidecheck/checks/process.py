@@ -140,6 +140,9 @@ def special_step_without_time(record, context):
     if _excluded(record):
         return
     for word, (element, evidence, timed) in found.items():
+        if any(w != word and word in w for w in found):
+            continue  # 勘查 within 现场勘查: one step, reported under the longer name
+        timed = timed or any(w != word and w in word and found[w][2] for w in found)
         if not timed:
             yield report("R702", element, evidence, step=word)
 

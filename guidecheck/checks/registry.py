@@ -31,6 +31,12 @@ class CheckContext:
         self.required_elements = list(required_elements if required_elements is not None else default)
         self.licence_catalog = str(licence_catalog) if licence_catalog else None
 
+    @classmethod
+    def for_scheme(cls, scheme, licence_catalog: str | None = None) -> CheckContext:
+        """The context a scheme asks for (its required elements and licence
+        catalog); `licence_catalog` (--licences) overrides the scheme's."""
+        return cls(scheme.required_elements, licence_catalog or scheme.licence_catalog)
+
 
 def rule(code: str) -> Callable[[Check], Check]:
     """Register a check under a rule code of the catalog."""

@@ -36,7 +36,7 @@ def _value(ind: IndicatorScore) -> str:
 def _rows(dept: DepartmentScore) -> list[list[str]]:
     rows = [["指标", "编号", "分值", "扣分", "得分", "说明"]]
     for ind in dept.indicators:
-        points = "—" if ind.form in ("veto", "table") else _num(ind.points)
+        points = "—" if ind.form in ("veto", "table", "share") else _num(ind.points)
         if not ind.judged:
             rows.append([ind.title, ind.id, points, "—", "—", f"未判定：{ind.note}"])
             continue
