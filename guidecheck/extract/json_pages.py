@@ -19,6 +19,9 @@ import re
 from ..errors import InputError, NoGuideError
 from ..model import GuideRecord, Material
 from .audit_item import extract_audit_item, find_audit_payloads, not_found_reply
+from .json_guide import find_guides, named_elements
+from .json_keys import element_specs, nk, table_kind
+from .json_record import build_record
 from .text import collapse
 
 # Object fields that carry the guide's title in list pages.
@@ -77,8 +80,25 @@ def extract_json(data: bytes, source: str, url: str = "") -> list[GuideRecord]:
     entries = _html_entries(obj)
     if entries is not None:
         return _extract_html_entries(entries, source, url)
+    guides, catalogs = find_guides(obj)
+    if guides:
+        records = [build_record(g, source if len(guides) == 1 else f"{source}#{i}", url)
+                   for i, g in enumerate(guides)]
+        return [r for r in records if r.elements or r.materials]
+    if catalogs:
+        raise InputError(source, _catalog_reason(catalogs))
     _raise_reply_or_unknown(obj, source)
     return []  # unreachable
+
+
+def _catalog_reason(catalogs) -> str:
+    from ..catalog import element_title
+
+    named = sorted({e for g in catalogs for e in named_elements(g)},
+                   key=lambda e: list(element_specs()).index(e) if e in element_specs() else 99)
+    titles = "、".join(element_title(e) for e in named)
+    return (f"是事项目录，不是办事指南（{len(catalogs)}个事项，只有{titles}，"
+            "没有办理机构、地点、材料等办事要素），无法检查")
 
 
 # --- JSON list + HTML body ---------------------------------------------------
@@ -88,9 +108,15 @@ def _has_html(v) -> bool:
 
 
 def _body_key(entry: dict) -> str | None:
-    """The entry's longest string field that holds HTML markup."""
-    keys = [k for k, v in entry.items() if _has_html(v)]
+    """The entry's longest string field that holds HTML markup (a field whose
+    key names an element, such as `basis` with rich text, is no body)."""
+    keys = [k for k, v in entry.items() if _has_html(v) and not _element_key(k)]
     return max(keys, key=lambda k: len(entry[k])) if keys else None
+
+
+def _element_key(key) -> bool:
+    n = nk(key)
+    return table_kind(key) is not None or any(ref.key == n for spec in element_specs().values() for ref in spec.keys)
 
 
 def _html_entries(obj, depth: int = 0) -> list[tuple[dict, str]] | None:

@@ -1,0 +1,198 @@
+"""JSON key synonyms (element_rules/json_keys.yaml): which key feeds which element.
+
+All key names live in the YAML; this module normalises keys and builds lookup
+tables. A key is normalised by lower-casing it and dropping "_", "-", "." and
+spaces, so `dept_name`, `deptName` and `DEPT_NAME` are one key. Chinese keys
+that the YAML does not list are matched through the label synonyms of
+labels.yaml (match_label and the material / process / FAQ header tables).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+
+from .. import catalog
+from . import labels
+
+_NK_RE = re.compile(r"[\s_\-.]+")
+_CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+LIST_FIELDS = ("keys", "unit", "explain", "alternates", "fallback")
+
+
+def nk(key) -> str:
+    """A key's normal form: lower case, no separators."""
+    return _NK_RE.sub("", str(key)).lower()
+
+
+def has_cjk(text: str) -> bool:
+    return bool(_CJK_RE.search(text))
+
+
+@functools.cache
+def data() -> dict:
+    return catalog._read_yaml(catalog.DATA_DIR / "json_keys.yaml")
+
+
+@dataclass(frozen=True)
+class KeyRef:
+    """One key to look for, with an optional shape the value must have."""
+
+    key: str
+    shape: re.Pattern | None = None
+
+
+def _refs(items) -> tuple[KeyRef, ...]:
+    out = []
+    for item in items or []:
+        if isinstance(item, dict):
+            out.append(KeyRef(nk(item["key"]), re.compile(item["shape"]) if item.get("shape") else None))
+        else:
+            out.append(KeyRef(nk(item)))
+    return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class ElementSpec:
+    element: str
+    kind: str = "text"
+    keys: tuple[KeyRef, ...] = ()
+    unit: tuple[KeyRef, ...] = ()
+    explain: tuple[KeyRef, ...] = ()
+    alternates: tuple[KeyRef, ...] = ()
+    fallback: tuple[KeyRef, ...] = ()
+    codes: str | None = None
+    multi: bool = False
+    join: bool = False
+    yes_text: str | None = None
+    no_text: str | None = None
+    extra: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def _spec(element: str, generic: dict, override: dict | None) -> ElementSpec:
+    lists = {}
+    for name in LIST_FIELDS:
+        source = override if override is not None else generic
+        lists[name] = _refs(source.get(name))
+    return ElementSpec(element=element, kind=generic.get("kind", "text"), codes=generic.get("codes"),
+                       multi=bool(generic.get("multi")), join=bool(generic.get("join")),
+                       yes_text=generic.get("yes_text"), no_text=generic.get("no_text"), **lists)
+
+
+@functools.cache
+def platforms() -> dict[str, dict]:
+    return {name: p for name, p in (data().get("platforms") or {}).items() if name != "__line__"}
+
+
+@functools.cache
+def element_specs(platform: str | None = None) -> dict[str, ElementSpec]:
+    """Per element, the keys to read in priority order. A platform's map is
+    closed: an element it does not list is read from its tables only."""
+    generic = {k: v for k, v in data()["elements"].items() if k != "__line__"}
+    if platform is None:
+        return {el: _spec(el, spec, None) for el, spec in generic.items()}
+    own = platforms()[platform].get("elements") or {}
+    return {el: _spec(el, spec, own.get(el) or {}) for el, spec in generic.items()}
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    kind: str
+    element: str
+    fields: dict[str, tuple[str, ...]]
+    codes: dict[str, str]
+
+
+@functools.cache
+def table_specs() -> dict[str, TableSpec]:
+    out = {}
+    for kind, spec in data()["tables"].items():
+        if kind == "__line__":
+            continue
+        fields = {f: tuple(dict.fromkeys(nk(k) for k in keys)) for f, keys in (spec.get("fields") or {}).items()
+                  if f != "__line__"}
+        codes = {f: c for f, c in (spec.get("codes") or {}).items() if f != "__line__"}
+        out[kind] = TableSpec(kind, spec["element"], fields, codes)
+    return out
+
+
+@functools.cache
+def _table_names(platform: str | None) -> dict[str, str]:
+    """Normalised table key -> table kind."""
+    if platform is not None:
+        own = platforms()[platform].get("tables") or {}
+        return {nk(k): kind for kind, keys in own.items() if kind != "__line__" for k in keys}
+    names: dict[str, str] = {}
+    for kind, spec in data()["tables"].items():
+        if kind != "__line__":
+            for k in spec.get("keys") or []:
+                names.setdefault(nk(k), kind)
+    by_element = {t.element: t.kind for t in table_specs().values()}
+    wrappers = {nk(w) for w in data().get("wrappers", [])}
+    for el, spec in element_specs(None).items():
+        kind = by_element.get(el)
+        if kind:
+            for ref in spec.keys:
+                if ref.key not in wrappers:
+                    names.setdefault(ref.key, kind)
+    return names
+
+
+def table_kind(key: str, platform: str | None = None) -> str | None:
+    """The table kind a key names (materials, windows, laws, steps …), or None."""
+    n = nk(key)
+    kind = _table_names(platform).get(n)
+    if kind or platform is not None or not has_cjk(n):
+        return kind
+    el = labels.match_label(str(key))
+    if el is None:
+        return None
+    return {t.element: t.kind for t in table_specs().values()}.get(el)
+
+
+def element_for_cjk(key: str) -> str | None:
+    """A Chinese key read as a label (事项名称 -> name)."""
+    return labels.match_label(str(key))
+
+
+_HEADER_MATCHERS = {
+    "materials": (labels.match_material_header, {"form_url": "form", "sample_url": "sample"}),
+    "steps": (labels.match_process_header, {"detail": "standard"}),
+    "faq": (labels.match_faq_header, {}),
+}
+
+
+def field_for_cjk(kind: str, key: str) -> str | None:
+    """A Chinese row key read as a column header of that table kind."""
+    matcher = _HEADER_MATCHERS.get(kind)
+    if matcher is None:
+        return None
+    f = matcher[0](str(key))
+    return matcher[1].get(f, f) if f else None
+
+
+@functools.cache
+def code_table(name: str) -> dict[str, str]:
+    table = (data().get("code_tables") or {}).get(name) or {}
+    return {str(k): str(v) for k, v in table.items() if k != "__line__"}
+
+
+@functools.cache
+def word_set(name: str) -> frozenset[str]:
+    return frozenset(str(v) for v in data().get(name) or [])
+
+
+@functools.cache
+def attachment_fields() -> dict[str, tuple[str, ...]]:
+    return {f: tuple(nk(k) for k in keys) for f, keys in data()["attachment_fields"].items() if f != "__line__"}
+
+
+@functools.cache
+def online_keys() -> tuple[str, ...]:
+    return tuple(nk(k) for k in data().get("online_keys") or [])
+
+
+@functools.cache
+def confidence() -> tuple[int, int, frozenset[str]]:
+    c = data().get("confidence") or {}
+    return int(c.get("min_elements", 4)), int(c.get("min_body", 2)), frozenset(data().get("catalog_elements") or [])
