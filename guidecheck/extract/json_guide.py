@@ -96,13 +96,26 @@ def gather(node: dict, guide: Guide, platform: str | None, depth: int = 0, skip:
             continue
         kind = jk.table_kind(k, platform)
         if kind:
-            guide.tables.setdefault(kind, []).extend(rows_of(v))
+            rows = rows_of(v)
+            if platform is None and jk.nk(k) in jk.wrapper_keys() and any(
+                    isinstance(r, dict) and _guide_like(r) for r in rows):
+                continue  # {"results": [guide, guide]}: a wrapper, not a table
+            guide.tables.setdefault(kind, []).extend(rows)
             continue
         inner = _singleton(v)
         if isinstance(inner, dict):
             parts.append((jk.nk(k), inner))
     for _, inner in sorted(parts, key=lambda p: p[0]):
         gather(inner, guide, platform, depth + 1)
+
+
+def _guide_like(row: dict) -> bool:
+    """Do a row's own keys name enough elements to be a guide?"""
+    known = jk.key_elements()
+    named = {known[n] for n in map(jk.nk, row) if n in known}
+    named |= {el for k in row if jk.has_cjk(str(k)) and (el := jk.element_for_cjk(k))}
+    min_elements, min_body, catalog = jk.confidence()
+    return len(named) >= min_elements and len(named - catalog) >= min_body
 
 
 # --- confidence ---------------------------------------------------------------
@@ -201,7 +214,7 @@ def find_guides(obj) -> tuple[list[Guide], list[Guide]]:
     """(guides, catalog entries) found in parsed JSON."""
     guides: list[Guide] = []
     catalogs: list[Guide] = []
-    _walk(obj, 0, guides, catalogs)
+    _walk(obj, 0, guides, catalogs, bool(find_platform_payloads(obj)))
     return guides, catalogs
 
 
@@ -218,21 +231,21 @@ def find_platform_payloads(obj, depth: int = 0) -> list[dict]:
     return []
 
 
-def _walk(node, depth: int, guides: list[Guide], catalogs: list[Guide]) -> None:
+def _walk(node, depth: int, guides: list[Guide], catalogs: list[Guide], platforms: bool) -> None:
     if depth > MAX_DEPTH:
         return
     if isinstance(node, list):
         for v in node:
             if isinstance(v, (dict, list)):
-                _walk(v, depth + 1, guides, catalogs)
+                _walk(v, depth + 1, guides, catalogs, platforms)
         return
     if not isinstance(node, dict):
         return
-    platform = platform_of(node)
+    platform = platform_of(node) if platforms else None
     if platform:
         guides.extend(_platform_guides(node, platform))
         return
-    if not find_platform_payloads(node, depth):
+    if not platforms or not find_platform_payloads(node, depth):
         g = Guide(views=[])
         gather(node, g, None)
         v = verdict(g)
@@ -244,4 +257,4 @@ def _walk(node, depth: int, guides: list[Guide], catalogs: list[Guide]) -> None:
             return
     for v in node.values():
         if isinstance(v, (dict, list)):
-            _walk(v, depth + 1, guides, catalogs)
+            _walk(v, depth + 1, guides, catalogs, platforms)

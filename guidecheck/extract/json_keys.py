@@ -41,6 +41,19 @@ class KeyRef:
     key: str
     shape: re.Pattern | None = None
 
+    @property
+    def companions(self) -> tuple[str, ...]:
+        """`<key>_TEXT` and its like: the words beside a coded value."""
+        return _companions(self.key)
+
+
+COMPANION_SUFFIXES = ("text", "name", "label", "desc")
+
+
+@functools.lru_cache(maxsize=4096)
+def _companions(key: str) -> tuple[str, ...]:
+    return tuple(key + s for s in COMPANION_SUFFIXES)
+
 
 def _refs(items) -> tuple[KeyRef, ...]:
     out = []
@@ -95,6 +108,21 @@ def element_specs(platform: str | None = None) -> dict[str, ElementSpec]:
     return {el: _spec(el, spec, own.get(el) or {}) for el, spec in generic.items()}
 
 
+@functools.cache
+def wrapper_keys() -> frozenset[str]:
+    return frozenset(nk(w) for w in data().get("wrappers") or [])
+
+
+@functools.cache
+def key_elements() -> dict[str, str]:
+    """Normalised generic key -> the element it names (first listing wins)."""
+    out: dict[str, str] = {}
+    for el, spec in element_specs(None).items():
+        for ref in spec.keys + spec.unit + spec.explain:
+            out.setdefault(ref.key, el)
+    return out
+
+
 @dataclass(frozen=True)
 class TableSpec:
     kind: str
@@ -128,7 +156,7 @@ def _table_names(platform: str | None) -> dict[str, str]:
             for k in spec.get("keys") or []:
                 names.setdefault(nk(k), kind)
     by_element = {t.element: t.kind for t in table_specs().values()}
-    wrappers = {nk(w) for w in data().get("wrappers", [])}
+    wrappers = wrapper_keys()
     for el, spec in element_specs(None).items():
         kind = by_element.get(el)
         if kind:

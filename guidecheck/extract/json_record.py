@@ -27,7 +27,6 @@ _BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6])>", re.I)
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NUMBER_RE = re.compile(r"\d+(\.\d+)?")
 _CODE_LIKE_RE = re.compile(r"[\dA-Za-z,，;；、\s.\-]*")
-COMPANIONS = ("text", "name", "label", "desc")
 
 
 # --- values --------------------------------------------------------------------
@@ -96,12 +95,15 @@ def coded(views: list[View], refs, table: str | None, *, multi: bool = False, la
     its table; unknown numeric codes give "", words are kept."""
     codes = jk.code_table(table) if table else {}
     for view in views:
+        fields = view.fields
         for ref in refs:
-            for suffix in COMPANIONS:
-                t = text_of(view.fields.get(ref.key + suffix))
+            if ref.key not in fields and not any(c in fields for c in ref.companions):
+                continue
+            for c in ref.companions:
+                t = text_of(fields.get(c))
                 if t and not _CODE_LIKE_RE.fullmatch(t):
                     return t
-            raw = raw_code(view.fields.get(ref.key))
+            raw = raw_code(fields.get(ref.key))
             if not raw:
                 continue
             words = _decode(raw, codes, multi)
@@ -258,16 +260,22 @@ def _row(row, kind: str) -> dict:
     view = make_view(row)
     spec = jk.table_specs()[kind]
     out: dict = {}
+    used = set()
     for f, keys in spec.fields.items():
         for k in keys:
             v = view.fields.get(k)
             if v not in (None, "", []):
-                out[f] = v
-                break
-    for k, v in row.items():
-        if jk.has_cjk(str(k)):
+                out.setdefault(f, v)
+                used.add(k)
+                if f != "notes":
+                    break
+                out.setdefault("__notes__", []).append(v)
+    for k, v in sorted(row.items(), key=lambda kv: str(kv[0])):  # key order never matters
+        if jk.has_cjk(str(k)) and jk.nk(k) not in used and v not in (None, "", []):
             f = jk.field_for_cjk(kind, k)
-            if f and f not in out and v not in (None, "", []):
+            if f == "notes":
+                out.setdefault("__notes__", []).append(v)
+            if f and f not in out:
                 out[f] = v
     out["__view__"] = view
     return out
@@ -354,7 +362,7 @@ def attachments(v, url: str) -> list[tuple[str, str, bool]]:
         return out
     fields = jk.attachment_fields()
     for row in (v if isinstance(v, list) else [v] if isinstance(v, dict) else []):
-        if isinstance(row, str):
+        if isinstance(row, (str, list)):
             out.extend(attachments(row, url))
             continue
         if not isinstance(row, dict):
@@ -423,11 +431,7 @@ def _materials(tables: dict, rec: GuideRecord, url: str) -> None:
         if not name:
             continue
         index = len(rec.materials)
-        view = r.get("__view__")
-        notes = join(text_of(view.fields.get(k)) for k in jk.table_specs()["materials"].fields["notes"]) \
-            if view is not None else ""
-        if not notes:
-            notes = text_of(r.get("notes"))
+        notes = join(text_of(v) for v in r.get("__notes__", []))
         mat = Material(name=name, source=_source(r) or None, copies=_copies(r) or None,
                        medium=_rowcoded(r, "materials", "medium") or None,
                        required=_rowcoded(r, "materials", "required") or None, notes=notes or None)
