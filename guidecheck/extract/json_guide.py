@@ -114,8 +114,13 @@ def _guide_like(row: dict) -> bool:
     known = jk.key_elements()
     named = {known[n] for n in map(jk.nk, row) if n in known}
     named |= {el for k in row if jk.has_cjk(str(k)) and (el := jk.element_for_cjk(k))}
-    min_elements, min_body, catalog = jk.confidence()
-    return len(named) >= min_elements and len(named - catalog) >= min_body
+    return _confident(named)
+
+
+def _confident(named: set[str]) -> bool:
+    min_elements, min_body, catalog, core = jk.confidence()
+    return ("name" in named and len(named) >= min_elements and len(named - catalog) >= min_body
+            and bool(named & core))
 
 
 # --- confidence ---------------------------------------------------------------
@@ -149,10 +154,10 @@ def named_elements(guide: Guide) -> set[str]:
 
 def verdict(guide: Guide) -> str:
     """"guide", "catalog" (name plus catalog elements only) or "unknown"."""
-    min_elements, min_body, catalog = jk.confidence()
+    catalog = jk.confidence()[2]
     named = named_elements(guide)
     body = named - catalog
-    if len(named) >= min_elements and len(body) >= min_body:
+    if _confident(named):
         return "guide"
     if "name" in named and len(named) >= 2 and not body:
         return "catalog"

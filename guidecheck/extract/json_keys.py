@@ -221,6 +221,8 @@ def online_keys() -> tuple[str, ...]:
 
 
 @functools.cache
-def confidence() -> tuple[int, int, frozenset[str]]:
+def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
+    """(min_elements, min_body, catalog elements, core elements)."""
     c = data().get("confidence") or {}
-    return int(c.get("min_elements", 4)), int(c.get("min_body", 2)), frozenset(data().get("catalog_elements") or [])
+    return (int(c.get("min_elements", 4)), int(c.get("min_body", 2)),
+            frozenset(data().get("catalog_elements") or []), frozenset(data().get("core_elements") or []))

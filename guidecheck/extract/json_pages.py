@@ -230,7 +230,7 @@ def _raise_reply_or_unknown(obj, source: str) -> None:
                 raise NoGuideError(source, f"接口答复的 {k} 列表为空：没有办事指南")
     if isinstance(obj, list) and not obj:
         raise NoGuideError(source, "接口答复是空列表：没有办事指南")
-    raise InputError(source, "无法识别的JSON结构（不是AUDIT_ITEM系列，也不含HTML正文）")
+    raise InputError(source, "无法识别的JSON结构（不是AUDIT_ITEM系列，不含HTML正文，可识别的办事指南字段也太少）")
 
 
 WRAPPERS_EMPTY = ("list", "data", "content", "rows", "result")
