@@ -29,9 +29,12 @@ def has_cjk(text: str) -> bool:
     return bool(_CJK_RE.search(text))
 
 
+KEYS_FILE = catalog.DATA_DIR / "json_keys.yaml"
+
+
 @functools.cache
 def data() -> dict:
-    return catalog._read_yaml(catalog.DATA_DIR / "json_keys.yaml")
+    return catalog._read_yaml(KEYS_FILE)
 
 
 @dataclass(frozen=True)
@@ -226,3 +229,10 @@ def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
     c = data().get("confidence") or {}
     return (int(c.get("min_elements", 4)), int(c.get("min_body", 2)),
             frozenset(data().get("catalog_elements") or []), frozenset(data().get("core_elements") or []))
+
+
+def reload() -> None:
+    """Forget the cached tables (after json_keys.yaml changed, e.g. in a test)."""
+    for f in (data, platforms, element_specs, wrapper_keys, key_elements, table_specs, _table_names, code_table,
+              word_set, attachment_fields, online_keys, confidence):
+        f.cache_clear()
