@@ -250,7 +250,8 @@ def _walk(node, depth: int, guides: list[Guide], catalogs: list[Guide], platform
     if platform:
         guides.extend(_platform_guides(node, platform))
         return
-    if not platforms or not find_platform_payloads(node, depth):
+    several = sum(1 for v in node.values() if isinstance(_singleton(v), dict) and _guide_like(_singleton(v))) > 1
+    if not several and (not platforms or not find_platform_payloads(node, depth)):
         g = Guide(views=[])
         gather(node, g, None)
         v = verdict(g)

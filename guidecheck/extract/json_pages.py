@@ -8,8 +8,13 @@ Shapes understood:
 - a "JSON list + HTML body" page: a list of objects, each with a long string
   field holding the guide as HTML markup (e.g. a Spring page
   `{"content": [{id, name, content: "<p>…</p>"}, …]}`); each body goes to the
-  generic HTML extractor and becomes one record (family "json_html").
-Anything else raises InputError with a Chinese reason.
+  generic HTML extractor and becomes one record (family "json_html");
+- any other payload whose keys name enough elements, read by meaning with the
+  key synonyms of element_rules/json_keys.yaml (json_guide.py, json_record.py;
+  family "json"): another platform's self-describing keys, camelCase, pinyin
+  initials, Chinese keys.
+A catalog without guides, too few recognised keys or anything else raises
+InputError with a Chinese reason. See docs/json-mappings.md.
 """
 from __future__ import annotations
 
