@@ -440,3 +440,10 @@ def test_a_platform_added_as_data(monkeypatch, tmp_path):
     assert r.family == "demo"
     assert r.elements["name"] == "示例事项" and r.elements["promised_limit"] == "3"
     assert r.materials[0].name == "身份证" and r.materials[0].source == "申请人自备"
+
+
+def test_a_stray_rich_text_note_does_not_make_an_html_page():
+    payload = {"name": "x", "dept_name": "某局", "address": "人民路1号", "time_limit": "5个工作日",
+               "notice": "<p>温馨提示：请提前准备好身份证件，<b>节假日</b>不办公。</p>"}
+    (r,) = extract_json(json.dumps(payload, ensure_ascii=False).encode(), "note.json")
+    assert r.family == "json" and r.elements["agency"] == "某局"

@@ -75,7 +75,8 @@ def make_model(rng: random.Random) -> dict:
             "medium": maybe(0.8, rng.choice(MEDIA)), "required": maybe(0.8, rng.choice([True, False])),
             "notes": notes,
             "form": maybe(0.4, (f"{name}（空表）.doc", f"https://zwfw.example.gov.cn/files/{rng.randint(1000, 9999)}.doc")),
-            "sample": maybe(0.3, (f"{name}（样表）.pdf", f"https://zwfw.example.gov.cn/files/{rng.randint(1000, 9999)}.pdf")),
+            "sample": maybe(0.3, (f"{name}（样表）.pdf",
+                                  f"https://zwfw.example.gov.cn/files/{rng.randint(1000, 9999)}.pdf")),
         })
     return {
         "name": rng.choice(NAMES),
@@ -216,7 +217,8 @@ def render_audit_upper(m, s: Shaper):
             "TONGYI_CODE": "11450102MB1524731X",
             "TASK_TYPE": m["category"][0], "TASK_TYPE_TEXT": m["category"][1],
             "SERVE_TYPE": ",".join(t[0] for t in m["target"]), "SERVE_TYPE_TEXT": "、".join(t[1] for t in m["target"]),
-            "DEPT_NAME": m["agency"], "PROJECT_TYPE": s.n(int(m["case_type"][0])), "PROJECT_TYPE_TEXT": m["case_type"][1],
+            "DEPT_NAME": m["agency"], "PROJECT_TYPE": s.n(int(m["case_type"][0])),
+            "PROJECT_TYPE_TEXT": m["case_type"][1],
             "ANTICIPATE_DAY": s.n(m["legal"]), "ANTICIPATE_TYPE_TEXT": m["unit"][1],
             "IS_FEE": m["fee"][0], "IS_FEE_TEXT": m["fee"][1], "ACCEPT_CONDITION": m["conditions"] or "",
             "LINK_TEL": m["consult"] or "", "TSTEL": m["complaint"] or ""}
@@ -226,8 +228,8 @@ def render_audit_upper(m, s: Shaper):
         item.update(PROMISE_DAY=s.n(m["promised"]), PROMISE_TYPE_TEXT=m["unit"][1],
                     CRBJSXSM=f"自受理之日起{m['promised']}个{m['unit'][1]}内办结")
     if m["laws"]:
-        item["LAW"] = s.box([{"LAWNAME": n, "ACCORDINGNUMBER": no or "", "TERMSNUMBER": c or "", "TERMSCONTENT": t or ""}
-                             for n, no, c, t in m["laws"]])
+        item["LAW"] = s.box([{"LAWNAME": n, "ACCORDINGNUMBER": no or "", "TERMSNUMBER": c or "",
+                              "TERMSCONTENT": t or ""} for n, no, c, t in m["laws"]])
     if s.rng.random() < 0.5:
         item["XHTSDZ"] = "某某市信访局来信地址"  # a letter address: only a fallback
     tables = {}
@@ -343,7 +345,8 @@ SNAKE = dict(name="name", code="item_code", category="item_type", target="servic
              att_name="name", att_url="url")
 CAMEL = dict(name="itemName", code="itemCode", category="itemType", target="serviceObject", agency="deptName",
              case_type="caseType", promised="promiseDay", promised_unit="promiseType", legal="legalDay",
-             legal_unit="legalUnit", fee="isFee", consult="consultTel", complaint="complaintTel", address="handleAddress",
+             legal_unit="legalUnit", fee="isFee", consult="consultTel", complaint="complaintTel",
+             address="handleAddress",
              hours="workTime", windows="windowList", w_name="windowName", w_address="address", w_hours="workTime",
              w_tel="tel", conditions="applyCondition", basis="lawList", l_name="lawName", l_number="docNo",
              l_clause="clause", l_content="content", steps="stepList", s_name="stepName", s_duration="timeLimit",

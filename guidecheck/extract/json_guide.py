@@ -197,7 +197,8 @@ def _platform_guides(payload: dict, platform: str) -> list[Guide]:
             gid = _first_field(item, ids)
             if gid:
                 for kind, rows in g.tables.items():
-                    g.tables[kind] = [r for r in rows if not isinstance(r, dict) or _first_field(r, owners) in ("", gid)]
+                    g.tables[kind] = [r for r in rows
+                                      if not isinstance(r, dict) or _first_field(r, owners) in ("", gid)]
     return guides
 
 

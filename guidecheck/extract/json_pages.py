@@ -119,6 +119,19 @@ def _body_key(entry: dict) -> str | None:
     return max(keys, key=lambda k: len(entry[k])) if keys else None
 
 
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+MIN_BODY_LABELS = 3  # a guide written as HTML names at least this many elements
+
+
+def _guide_body(html: str) -> bool:
+    """Does an HTML string read like a guide (several element labels), rather
+    than a stray rich-text note beside structured fields?"""
+    from .labels import label_words_re
+
+    text = "".join(_ANY_TAG_RE.sub("", html).split())
+    return len(set(label_words_re().findall(text))) >= MIN_BODY_LABELS
+
+
 def _element_key(key) -> bool:
     n = nk(key)
     return table_kind(key) is not None or any(ref.key == n for spec in element_specs().values() for ref in spec.keys)
@@ -134,12 +147,12 @@ def _html_entries(obj, depth: int = 0) -> list[tuple[dict, str]] | None:
         dicts = [e for e in obj if isinstance(e, dict)]
         keys = [_body_key(e) for e in dicts]
         named = [k for k in keys if k]
-        if named:
+        if named and any(_guide_body(e[k]) for e, k in zip(dicts, keys) if k):
             common = max(set(named), key=named.count)
             return [(e, k or common) for e, k in zip(dicts, keys)]
         children = [e for e in dicts]
     elif isinstance(obj, dict):
-        if depth == 0 and _body_key(obj):
+        if depth == 0 and _body_key(obj) and _guide_body(obj[_body_key(obj)]):
             return [(obj, _body_key(obj))]
         children = list(obj.values())
     else:

@@ -150,10 +150,10 @@ def build_record(guide: Guide, source: str, url: str = "") -> GuideRecord:
         if value:
             el[key] = value
 
-    label = None if guide.platform else True
-    windows = [_row(r, "windows") for r in tables.get("windows", [])]
+    windows = [{f: text_of(v) for f, v in _row(r, "windows").items() if f != "__view__"}
+               for r in tables.get("windows", [])]
     for key, spec in specs.items():
-        lab = key if label else None
+        lab = None if guide.platform else key  # Chinese keys read as labels (generic reading only)
         if spec.kind == "limit":
             put(key, _limit(views, spec, lab))
         elif spec.kind == "phone":
@@ -163,8 +163,6 @@ def build_record(guide: Guide, source: str, url: str = "") -> GuideRecord:
             put(key, f"{n}次" if n.isdigit() else n)
         elif spec.kind == "flag_or_text":
             put(key, _flag_or_text(views, spec, lab))
-        elif spec.kind == "fee":
-            put(key, coded(views, spec.keys, spec.codes, label=lab))
         elif spec.codes:
             put(key, coded(views, spec.keys, spec.codes, multi=spec.multi, label=lab))
         elif spec.join:
