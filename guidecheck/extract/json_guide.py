@@ -35,10 +35,12 @@ class View:
 def make_view(d: dict) -> View:
     fields: dict = {}
     labels: dict = {}
+    nk, has_cjk = jk.nk, jk.has_cjk
     for k, v in d.items():
-        n = jk.nk(k)
-        fields.setdefault(n, v)
-        if jk.has_cjk(n) and not isinstance(v, dict):
+        n = nk(k)
+        if n not in fields:
+            fields[n] = v
+        if not n.isascii() and has_cjk(n) and not isinstance(v, dict):
             el = jk.element_for_cjk(k)
             if el:
                 labels.setdefault(el, v)
@@ -169,11 +171,13 @@ def verdict(guide: Guide) -> str:
 def platform_of(node) -> str | None:
     if not isinstance(node, dict):
         return None
-    keys = {jk.nk(k): v for k, v in node.items()}
-    for name, p in jk.platforms().items():
-        v = keys.get(jk.nk(p["marker"]))
+    marks = jk.markers()
+    for k, v in node.items():
         if isinstance(v, (dict, list)):
-            return name
+            n = jk.nk(k)
+            for marker, name in marks:
+                if n == marker:
+                    return name
     return None
 
 

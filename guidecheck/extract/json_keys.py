@@ -20,13 +20,20 @@ _CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 LIST_FIELDS = ("keys", "unit", "explain", "alternates", "fallback")
 
 
+@functools.lru_cache(maxsize=16384)
 def nk(key) -> str:
     """A key's normal form: lower case, no separators."""
     return _NK_RE.sub("", str(key)).lower()
 
 
 def has_cjk(text: str) -> bool:
-    return bool(_CJK_RE.search(text))
+    return not text.isascii() and bool(_CJK_RE.search(text))
+
+
+@functools.cache
+def markers() -> tuple[tuple[str, str], ...]:
+    """(normalised marker key, platform name) for every platform."""
+    return tuple((nk(p["marker"]), name) for name, p in platforms().items())
 
 
 KEYS_FILE = catalog.DATA_DIR / "json_keys.yaml"
@@ -233,6 +240,6 @@ def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
 
 def reload() -> None:
     """Forget the cached tables (after json_keys.yaml changed, e.g. in a test)."""
-    for f in (data, platforms, element_specs, wrapper_keys, key_elements, table_specs, _table_names, code_table,
+    for f in (data, platforms, markers, element_specs, wrapper_keys, key_elements, table_specs, _table_names, code_table,
               word_set, attachment_fields, online_keys, confidence):
         f.cache_clear()
