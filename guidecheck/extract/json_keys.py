@@ -155,6 +155,12 @@ def table_specs() -> dict[str, TableSpec]:
 
 
 @functools.cache
+def field_refs(kind: str, f: str) -> tuple[KeyRef, ...]:
+    """A table row field's keys, as KeyRefs (for coded fields)."""
+    return tuple(KeyRef(k) for k in table_specs()[kind].fields.get(f, ()))
+
+
+@functools.cache
 def _table_names(platform: str | None) -> dict[str, str]:
     """Normalised table key -> table kind."""
     if platform is not None:
@@ -240,6 +246,6 @@ def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
 
 def reload() -> None:
     """Forget the cached tables (after json_keys.yaml changed, e.g. in a test)."""
-    for f in (data, platforms, markers, element_specs, wrapper_keys, key_elements, table_specs, _table_names, code_table,
+    for f in (data, platforms, markers, element_specs, wrapper_keys, key_elements, table_specs, field_refs, _table_names, code_table,
               word_set, attachment_fields, online_keys, confidence):
         f.cache_clear()

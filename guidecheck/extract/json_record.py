@@ -268,7 +268,9 @@ def _row(row, kind: str) -> dict:
                 if f != "notes":
                     break
                 out.setdefault("__notes__", []).append(v)
-    for k, v in sorted(row.items(), key=lambda kv: str(kv[0])):  # key order never matters
+    cjk = [k for k in row if not str(k).isascii()]
+    for k in sorted(cjk, key=str):  # key order never matters
+        v = row[k]
         if jk.has_cjk(str(k)) and jk.nk(k) not in used and v not in (None, "", []):
             f = jk.field_for_cjk(kind, k)
             if f == "notes":
@@ -284,8 +286,7 @@ def _rowcoded(r: dict, kind: str, f: str) -> str:
     view = r.get("__view__")
     table = jk.table_specs()[kind].codes.get(f)
     if view is not None:
-        refs = [jk.KeyRef(k) for k in jk.table_specs()[kind].fields.get(f, ())]
-        t = coded([view], refs, table)
+        t = coded([view], jk.field_refs(kind, f), table)
         if t:
             return t
     raw = raw_code(r.get(f))
