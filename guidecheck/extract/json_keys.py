@@ -246,6 +246,6 @@ def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
 
 def reload() -> None:
     """Forget the cached tables (after json_keys.yaml changed, e.g. in a test)."""
-    for f in (data, platforms, markers, element_specs, wrapper_keys, key_elements, table_specs, field_refs, _table_names, code_table,
-              word_set, attachment_fields, online_keys, confidence):
+    for f in (data, platforms, markers, element_specs, wrapper_keys, key_elements, table_specs, field_refs,
+              _table_names, code_table, word_set, attachment_fields, online_keys, confidence):
         f.cache_clear()
