@@ -447,3 +447,41 @@ def test_a_stray_rich_text_note_does_not_make_an_html_page():
                "notice": "<p>温馨提示：请提前准备好身份证件，<b>节假日</b>不办公。</p>"}
     (r,) = extract_json(json.dumps(payload, ensure_ascii=False).encode(), "note.json")
     assert r.family == "json" and r.elements["agency"] == "某局"
+
+
+def test_any_json_gives_records_or_a_reason():
+    """Random JSON built from known keys and odd values (nulls, booleans, huge
+    numbers, GUIDs, markup, nested lists): every input gives records whose
+    elements are text, or an InputError naming the file; nothing else."""
+    import random
+
+    from guidecheck.extract import json_keys
+
+    keys = sorted(json_keys.key_elements()) + ["AUDIT_ITEM", "AUDIT_MATERIAL", "AUDIT_CATALOG_LOBBY", "CUSTOM", "data",
+                                               "list", "materials", "windows", "basis", "steps", "faq", "事项名称",
+                                               "申请材料", "办理地点", "msg", "code", "name", "remark", "form", "x"]
+    values = [None, True, False, 0, 1, -3, 2.5, 1e308, "", "无", "0", "1", "是", "5个工作日", "<p>办理地点：人民路</p>",
+              "3b6f0c2a-8d1e-4f57-9a3c-5e2d7b1a9c40", "http://x.example/y.doc", "12345", "1,2"]
+
+    def value(rng, depth):
+        r = rng.random()
+        if depth > 4 or r < 0.45:
+            return rng.choice(values)
+        if r < 0.75:
+            return {rng.choice(keys): value(rng, depth + 1) for _ in range(rng.randint(0, 8))}
+        return [value(rng, depth + 1) for _ in range(rng.randint(0, 4))]
+
+    read = 0
+    for seed in range(400):
+        rng = random.Random(seed)
+        obj = {rng.choice(keys): value(rng, 1) for _ in range(rng.randint(1, 12))}
+        try:
+            records = extract_json(json.dumps(obj, ensure_ascii=False).encode(), "fuzz.json")
+        except InputError as exc:
+            assert exc.source == "fuzz.json" and exc.reason
+            continue
+        read += 1
+        for r in records:
+            assert all(isinstance(v, str) and v for v in r.elements.values())
+            json.dumps(r.to_json(), ensure_ascii=False)
+    assert read  # some shapes are read
