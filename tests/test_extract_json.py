@@ -485,3 +485,12 @@ def test_any_json_gives_records_or_a_reason():
             assert all(isinstance(v, str) and v for v in r.elements.values())
             json.dumps(r.to_json(), ensure_ascii=False)
     assert read  # some shapes are read
+
+
+def test_envelope_scalars_do_not_become_elements():
+    g = {"name": "甲事项", "dept_name": "某局", "address": "人民路1号", "time_limit": "5个工作日",
+         "item_code": "11450102MB1524731X4000117008001"}
+    reply = {"result": "success", "name": "guideDetail接口", "code": "A0000000", "data": g}
+    (r,) = extract_json(json.dumps(reply, ensure_ascii=False).encode(), "reply.json")
+    assert r.elements["name"] == "甲事项" and r.elements["code"] == "11450102MB1524731X4000117008001"
+    assert "result" not in r.elements

@@ -91,7 +91,14 @@ def gather(node: dict, guide: Guide, platform: str | None, depth: int = 0, skip:
     """Add `node` as a view of `guide`, then its tables and nested objects."""
     if depth > MAX_DEPTH:
         return
-    guide.views.append(make_view({k: v for k, v in node.items() if _scalar(v)}))
+    own = make_view({k: v for k, v in node.items() if _scalar(v)})
+    # An envelope ({"result": "success", "code": 200, "data": {…}}) is read after
+    # the object it wraps: its scalars describe the reply, not the guide.
+    wrappers = jk.wrapper_keys()
+    envelope = platform is None and any(jk.nk(k) in wrappers and isinstance(_singleton(v), dict)
+                                        for k, v in node.items())
+    if not envelope:
+        guide.views.append(own)
     parts = []
     for k, v in node.items():
         if not isinstance(v, (dict, list)) or (skip is not None and jk.nk(k) == skip):
@@ -109,6 +116,8 @@ def gather(node: dict, guide: Guide, platform: str | None, depth: int = 0, skip:
             parts.append((jk.nk(k), inner))
     for _, inner in sorted(parts, key=lambda p: p[0]):
         gather(inner, guide, platform, depth + 1)
+    if envelope:
+        guide.views.append(own)
 
 
 def _guide_like(row: dict) -> bool:
