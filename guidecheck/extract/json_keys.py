@@ -162,15 +162,19 @@ def field_refs(kind: str, f: str) -> tuple[KeyRef, ...]:
 
 @functools.cache
 def _table_names(platform: str | None) -> dict[str, str]:
-    """Normalised table key -> table kind."""
+    """Normalised table key -> table kind. A platform's own table names come
+    first, then the generic table keys (a build calling its windows `windows`
+    is still read); element keys name tables only in the generic reading."""
+    names: dict[str, str] = {}
     if platform is not None:
         own = platforms()[platform].get("tables") or {}
-        return {nk(k): kind for kind, keys in own.items() if kind != "__line__" for k in keys}
-    names: dict[str, str] = {}
+        names.update({nk(k): kind for kind, keys in own.items() if kind != "__line__" for k in keys})
     for kind, spec in data()["tables"].items():
         if kind != "__line__":
             for k in spec.get("keys") or []:
                 names.setdefault(nk(k), kind)
+    if platform is not None:
+        return names
     by_element = {t.element: t.kind for t in table_specs().values()}
     wrappers = wrapper_keys()
     for el, spec in element_specs(None).items():
