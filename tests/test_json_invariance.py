@@ -97,6 +97,9 @@ def make_model(rng: random.Random) -> dict:
         "result": maybe(0.8, "卫生许可证"),
         "faq": rng.sample(QUESTIONS, rng.choice([0, 1, 3])),
         "visits": maybe(0.7, rng.choice([0, 1, 2])),
+        "express": maybe(0.7, rng.choice([True, False])),
+        "intermediary": maybe(0.5, "无"),
+        "online": maybe(0.5, f"https://zwfw.example.gov.cn/apply?task={rng.randint(1000, 9999)}"),
         "materials": mats,
     }
 
@@ -167,6 +170,11 @@ def expected_record(model: dict) -> GuideRecord:
             if m[role]:
                 rec.links.append(Link(url=m[role][1], text=m[role][0], role=role, element="materials", material=i))
     put("materials", "；".join(m["name"] for m in model["materials"]))
+    if model["express"]:
+        put("delivery", "支持物流快递送达")
+    put("intermediary", model["intermediary"])
+    if model["online"]:
+        rec.links.append(Link(url=model["online"], text="在线办理", role="online"))
     return rec
 
 
@@ -239,7 +247,13 @@ def render_audit_upper(m, s: Shaper):
     else:
         tables["AUDIT_CATALOG_LOBBY"] = [{"NAME": w["name"], "ADDRESS": w["address"], "TIME": w["hours"],
                                           "TEL": w["tel"] or ""} for w in m["windows"]]
-    extend = {"IS_EXPRESS": "0", "IS_EXPRESS_TEXT": "否"}
+    extend = {}
+    if m["express"] is not None:
+        extend.update(IS_EXPRESS="1" if m["express"] else "0", IS_EXPRESS_TEXT="是" if m["express"] else "否")
+    if m["intermediary"]:
+        extend["IS_INTERMEDIARY"] = "0"
+    if m["online"]:
+        extend["HANDLE_ONLINE_ADDRESS"] = m["online"]
     if m["visits"] is not None:
         (extend if s.rng.random() < 0.5 else item)["LIMIT_SCENE_NUM"] = s.n(m["visits"])
     tables["AUDIT_ITEM_EXTEND"] = extend
@@ -295,7 +309,9 @@ def render_audit_lower(m, s: Shaper):
         item["limit_scene_num"] = s.n(m["visits"])
     payload = {
         "AUDIT_ITEM": s.box(item),
-        "AUDIT_ITEM_EXTEND": s.box({"is_express": "0", "result_name": m["result"] or "", "is_intermediary": None}),
+        "AUDIT_ITEM_EXTEND": s.box({"is_express": None if m["express"] is None else s.n(int(m["express"])),
+                                    "result_name": m["result"] or "", "is_intermediary": "0" if m["intermediary"] else None,
+                                    "handle_online_address": m["online"] or ""}),
         "AUDIT_ITEM_WINDOW": [{"window_name": w["name"], "transact_addr": w["address"], "transact_time": w["hours"],
                                "window_tel": w["tel"] or ""} for w in m["windows"]],
         "AUDIT_ITEM_BYLAW": [{"law_name": n, "law_number": no, "clause_number": c, "clause_content": t}
@@ -342,7 +358,8 @@ SNAKE = dict(name="name", code="item_code", category="item_type", target="servic
              s_transactor="handler", result="result_name", faq="faq", q="question", a="answer", visits="visits",
              materials="materials", m_name="name", m_source="source", m_orig="original_num", m_copy="copy_num",
              m_medium="medium", m_required="required", m_notes=("remark", "memo"), m_form="form", m_sample="sample",
-             att_name="name", att_url="url")
+             att_name="name", att_url="url", express="is_express", intermediary="is_intermediary",
+             online="online_url")
 CAMEL = dict(name="itemName", code="itemCode", category="itemType", target="serviceObject", agency="deptName",
              case_type="caseType", promised="promiseDay", promised_unit="promiseType", legal="legalDay",
              legal_unit="legalUnit", fee="isFee", consult="consultTel", complaint="complaintTel",
@@ -353,7 +370,8 @@ CAMEL = dict(name="itemName", code="itemCode", category="itemType", target="serv
              s_transactor="handler", result="resultName", faq="qaList", q="question", a="answer", visits="visitTimes",
              materials="materialList", m_name="materialName", m_source="source", m_orig="originalNum", m_copy="copyNum",
              m_medium="medium", m_required="isRequired", m_notes=("remark", "note"), m_form="blankForm",
-             m_sample="sample", att_name="fileName", att_url="downloadUrl")
+             m_sample="sample", att_name="fileName", att_url="downloadUrl", express="isExpress",
+             intermediary="isIntermediary", online="applyUrl")
 PINYIN = dict(name="sxmc", code="sxbm", category="sxlx", target="fwdx", agency="sszt", case_type="bjlx",
               promised="cnsx", promised_unit="cnsxdw", legal="fdsx", legal_unit="fdsxdw", fee="sfsf", consult="zxdh",
               complaint="jddh", address="bldd", hours="blsj", windows="blck", w_name="ckmc", w_address="dz",
@@ -361,7 +379,7 @@ PINYIN = dict(name="sxmc", code="sxbm", category="sxlx", target="fwdx", agency="
               l_content="tknr", steps="hjlb", s_name="hjmc", s_duration="hjsx", s_transactor="blr", result="jgmc",
               faq="cjwt", q="wt", a="da", visits="dxccs", materials="cllb", m_name="clmc", m_source="ly", m_orig="yjfs",
               m_copy="fyjfs", m_medium="jz", m_required="sfbx", m_notes=("bz", "txsm"), m_form="kbxz",
-              m_sample="ybxz", att_name="name", att_url="url")
+              m_sample="ybxz", att_name="name", att_url="url", express=None, intermediary="zjfw", online="wsbldz")
 CHINESE = dict(name="事项名称", code="事项编码", category="事项类型", target="服务对象", agency="实施主体",
                case_type="办件类型", promised="承诺办结时限", promised_unit=None, legal="法定办结时限", legal_unit=None,
                fee="是否收费", consult="咨询电话", complaint="监督投诉电话", address="办理地点", hours="办理时间",
@@ -371,7 +389,8 @@ CHINESE = dict(name="事项名称", code="事项编码", category="事项类型"
                result="结果名称", faq="常见问题", q="问题", a="解答", visits="到现场次数", materials="申请材料",
                m_name="材料名称", m_source="来源渠道", m_orig="原件份数", m_copy="复印件份数", m_medium="材料形式",
                m_required="是否必需", m_notes=("填报须知", "备注"), m_form="空白表格", m_sample="示例样表",
-               att_name="文件名", att_url="下载地址")
+               att_name="文件名", att_url="下载地址", express="是否支持物流快递", intermediary="中介服务",
+               online="网上办理地址")
 
 
 def render_keys(m, s: Shaper, k: dict, wrappers):
@@ -409,6 +428,15 @@ def render_keys(m, s: Shaper, k: dict, wrappers):
     if m["faq"]:
         g[k["faq"]] = [{k["q"]: q, k["a"]: a} for q, a in m["faq"]]
     g[k["materials"]] = [_keyed_material(x, s, k) for x in m["materials"]]
+    if m["express"] is not None:
+        if k["express"]:
+            g[k["express"]] = ("是" if m["express"] else "否") if k is CHINESE else s.flag(m["express"])
+        elif m["express"]:
+            g["sdfs"] = "支持物流快递送达"  # no flag key: the words
+    if m["intermediary"]:
+        g[k["intermediary"]] = m["intermediary"] if k in (PINYIN, CHINESE) else s.flag(False)
+    if m["online"]:
+        g[k["online"]] = m["online"]
     for distractor, value in (("id", s.rng.randint(1, 9999)), ("createTime", "2024-05-06 10:00:00"),
                               ("sort", 3), ("version", "2")):
         if s.rng.random() < 0.5:

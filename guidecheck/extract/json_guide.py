@@ -40,7 +40,7 @@ def make_view(d: dict) -> View:
         n = nk(k)
         if n not in fields:
             fields[n] = v
-        if not n.isascii() and has_cjk(n) and not isinstance(v, dict):
+        if not n.isascii() and has_cjk(n) and not isinstance(v, dict) and n not in jk.listed_keys():
             el = jk.element_for_cjk(k)
             if el:
                 labels.setdefault(el, v)

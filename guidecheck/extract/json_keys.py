@@ -119,6 +119,13 @@ def element_specs(platform: str | None = None) -> dict[str, ElementSpec]:
 
 
 @functools.cache
+def listed_keys() -> frozenset[str]:
+    """Keys the YAML gives a meaning (element keys, online links): such a key
+    is never read as a label, so 网上办理地址 stays a link, not 办理地址."""
+    return frozenset(key_elements()) | frozenset(online_keys())
+
+
+@functools.cache
 def wrapper_keys() -> frozenset[str]:
     return frozenset(nk(w) for w in data().get("wrappers") or [])
 
@@ -250,6 +257,6 @@ def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
 
 def reload() -> None:
     """Forget the cached tables (after json_keys.yaml changed, e.g. in a test)."""
-    for f in (data, platforms, markers, element_specs, wrapper_keys, key_elements, table_specs, field_refs,
+    for f in (data, platforms, markers, listed_keys, element_specs, wrapper_keys, key_elements, table_specs, field_refs,
               _table_names, code_table, word_set, attachment_fields, online_keys, confidence):
         f.cache_clear()
