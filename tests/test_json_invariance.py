@@ -310,7 +310,8 @@ def render_audit_lower(m, s: Shaper):
     payload = {
         "AUDIT_ITEM": s.box(item),
         "AUDIT_ITEM_EXTEND": s.box({"is_express": None if m["express"] is None else s.n(int(m["express"])),
-                                    "result_name": m["result"] or "", "is_intermediary": "0" if m["intermediary"] else None,
+                                    "result_name": m["result"] or "",
+                                    "is_intermediary": "0" if m["intermediary"] else None,
                                     "handle_online_address": m["online"] or ""}),
         "AUDIT_ITEM_WINDOW": [{"window_name": w["name"], "transact_addr": w["address"], "transact_time": w["hours"],
                                "window_tel": w["tel"] or ""} for w in m["windows"]],
