@@ -494,3 +494,19 @@ def test_envelope_scalars_do_not_become_elements():
     (r,) = extract_json(json.dumps(reply, ensure_ascii=False).encode(), "reply.json")
     assert r.elements["name"] == "甲事项" and r.elements["code"] == "11450102MB1524731X4000117008001"
     assert "result" not in r.elements
+
+
+def test_tables_known_by_their_rows():
+    """A list under a key nobody listed is a table when its rows' keys are the
+    fields of one kind: materials (source, copies …), windows (address, hours,
+    phone); rows that are guides themselves are not."""
+    g = {"name": "甲事项", "dept_name": "某局", "time_limit": "5个工作日",
+         "needDocs": [{"name": "身份证", "source": "申请人自备", "copy_num": 1},
+                      {"name": "申请表", "medium": "纸质", "required": True}],
+         "service_halls": [{"name": "一号厅", "address": "人民路1号", "hours": "工作日9:00-17:00", "tel": "0771-1234567"},
+                           {"name": "二号厅", "address": "民主路2号", "hours": "工作日9:00-17:00"}]}
+    (r,) = extract_json(json.dumps(g, ensure_ascii=False).encode(), "rows.json")
+    assert [m.name for m in r.materials] == ["身份证", "申请表"] and r.materials[0].copies == "复印件1份"
+    assert r.elements["location"] == "人民路1号；民主路2号" and r.elements["consult_phone"] == "0771-1234567"
+    assert r.elements["hours"] == "工作日9:00-17:00"
+    assert "一号厅" not in r.elements.get("name", "")

@@ -428,7 +428,12 @@ def render_keys(m, s: Shaper, k: dict, wrappers):
                          for n, d, t in m["steps"]]
     if m["faq"]:
         g[k["faq"]] = [{k["q"]: q, k["a"]: a} for q, a in m["faq"]]
-    g[k["materials"]] = [_keyed_material(x, s, k) for x in m["materials"]]
+    materials_key = k["materials"]
+    if k in (SNAKE, CAMEL) and any(x["source"] and x["medium"] for x in m["materials"]) and s.rng.random() < 0.4:
+        materials_key = s.rng.choice(["apply_docs", "needDocs", "sbzl"])  # a key nobody listed: rows tell
+    g[materials_key] = [_keyed_material(x, s, k) for x in m["materials"]]
+    if len(windows) > 1 and k["windows"] in g and s.rng.random() < 0.4:
+        g["service_halls"] = g.pop(k["windows"])
     if m["express"] is not None:
         if k["express"]:
             g[k["express"]] = ("是" if m["express"] else "否") if k is CHINESE else s.flag(m["express"])

@@ -111,6 +111,12 @@ def gather(node: dict, guide: Guide, platform: str | None, depth: int = 0, skip:
                 continue  # {"results": [guide, guide]}: a wrapper, not a table
             guide.tables.setdefault(kind, []).extend(rows)
             continue
+        if platform is None and isinstance(v, list) and jk.nk(k) not in jk.wrapper_keys():
+            rows = rows_of(v)
+            kind = jk.infer_table(rows)
+            if kind and not any(isinstance(r, dict) and _guide_like(r) for r in rows):
+                guide.tables.setdefault(kind, []).extend(rows)  # a table known by its rows' fields
+                continue
         inner = _singleton(v)
         if isinstance(inner, dict):
             parts.append((jk.nk(k), inner))

@@ -162,6 +162,34 @@ def table_specs() -> dict[str, TableSpec]:
 
 
 @functools.cache
+def _distinctive_fields() -> dict[str, frozenset[str]]:
+    """Per table kind, the normalised keys of its distinctive row fields (keys
+    shared by several kinds, such as `content`, count for none)."""
+    conf = data().get("row_inference") or {}
+    shared = set(conf.get("shared_fields") or [])
+    per_kind = {kind: {k for f, keys in t.fields.items() if f not in shared for k in keys}
+                for kind, t in table_specs().items()}
+    counts: dict[str, int] = {}
+    for keys in per_kind.values():
+        for k in keys:
+            counts[k] = counts.get(k, 0) + 1
+    return {kind: frozenset(k for k in keys if counts[k] == 1) for kind, keys in per_kind.items()}
+
+
+def infer_table(rows: list) -> str | None:
+    """The table kind whose distinctive fields the rows' keys name, or None."""
+    keys = {nk(k) for r in rows[:8] if isinstance(r, dict) for k in r}
+    if not keys:
+        return None
+    minimum = int((data().get("row_inference") or {}).get("min_fields", 2))
+    scores = sorted(((len(keys & fields), kind) for kind, fields in _distinctive_fields().items()), reverse=True)
+    best, kind = scores[0]
+    if best >= minimum and (len(scores) == 1 or scores[1][0] < best):
+        return kind
+    return None
+
+
+@functools.cache
 def field_refs(kind: str, f: str) -> tuple[KeyRef, ...]:
     """A table row field's keys, as KeyRefs (for coded fields)."""
     return tuple(KeyRef(k) for k in table_specs()[kind].fields.get(f, ()))
@@ -257,6 +285,6 @@ def confidence() -> tuple[int, int, frozenset[str], frozenset[str]]:
 
 def reload() -> None:
     """Forget the cached tables (after json_keys.yaml changed, e.g. in a test)."""
-    for f in (data, platforms, markers, listed_keys, element_specs, wrapper_keys, key_elements, table_specs, field_refs,
+    for f in (data, platforms, markers, listed_keys, _distinctive_fields, element_specs, wrapper_keys, key_elements, table_specs, field_refs,
               _table_names, code_table, word_set, attachment_fields, online_keys, confidence):
         f.cache_clear()
