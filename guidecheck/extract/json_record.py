@@ -26,6 +26,7 @@ _TAG_RE = re.compile(r"<!--.*?-->|</?(?:p|br|div|span|strong|b|i|u|em|font|table
 _BLOCK_END_RE = re.compile(r"<br\s*/?>|</(?:p|div|li|tr|h[1-6])>", re.I)
 _GUID_RE = re.compile(r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$")
 _NUMBER_RE = re.compile(r"\d+(\.\d+)?")
+_WHOLE_FLOAT_RE = re.compile(r"\d+\.0+")
 _CODE_LIKE_RE = re.compile(r"[\dA-Za-z,，;；、\s.\-]*")
 
 
@@ -59,7 +60,7 @@ def raw_code(v) -> str:
 
 def num(v) -> str:
     t = text_of(v)
-    if re.fullmatch(r"\d+\.0+", t):
+    if "." in t and _WHOLE_FLOAT_RE.fullmatch(t):
         t = t.split(".")[0]
     return t
 
@@ -79,8 +80,12 @@ def _empty_word(t: str) -> bool:
 def first(views: list[View], refs, *, label: str | None = None) -> str:
     """First non-empty text among the keys (own fields before nested ones)."""
     for view in views:
+        fields = view.fields
         for ref in refs:
-            t = text_of(view.fields.get(ref.key))
+            v = fields.get(ref.key)
+            if v is None or v == "":
+                continue
+            t = text_of(v)
             if t and (ref.shape is None or ref.shape.match(t)) and not is_guid(t):
                 return t
         if label and label in view.labels:
@@ -367,14 +372,22 @@ def attachments(v, url: str) -> list[tuple[str, str, bool]]:
         if not isinstance(row, dict):
             continue
         view = make_view(row)
-        name = next((text_of(view.fields.get(k)) for k in fields["name"] if text_of(view.fields.get(k))), "")
-        path = next((text_of(view.fields.get(k)) for k in fields["url"] if text_of(view.fields.get(k))), "")
-        guid = next((text_of(view.fields.get(k)) for k in fields["guid"] if text_of(view.fields.get(k))), "")
+        name, path, guid = (_first_text(view, fields[f]) for f in ("name", "url", "guid"))
         if path:
             out.append((urljoin(url, path) if url else path, name, True))
         elif guid:
             out.append((f"attach:{guid}", name, False))
     return out
+
+
+def _first_text(view: View, keys: tuple[str, ...]) -> str:
+    for k in keys:
+        v = view.fields.get(k)
+        if v is not None and v != "":
+            t = text_of(v)
+            if t:
+                return t
+    return ""
 
 
 def _results(rows: list, rec: GuideRecord, url: str) -> None:
