@@ -8,8 +8,13 @@ Shapes understood:
 - a "JSON list + HTML body" page: a list of objects, each with a long string
   field holding the guide as HTML markup (e.g. a Spring page
   `{"content": [{id, name, content: "<p>…</p>"}, …]}`); each body goes to the
-  generic HTML extractor and becomes one record (family "json_html").
-Anything else raises InputError with a Chinese reason.
+  generic HTML extractor and becomes one record (family "json_html");
+- any other payload whose keys name enough elements, read by meaning with the
+  key synonyms of element_rules/json_keys.yaml (json_guide.py, json_record.py;
+  family "json"): another platform's self-describing keys, camelCase, pinyin
+  initials, Chinese keys.
+A catalog without guides, too few recognised keys or anything else raises
+InputError with a Chinese reason. See docs/json-mappings.md.
 """
 from __future__ import annotations
 
@@ -19,6 +24,9 @@ import re
 from ..errors import InputError, NoGuideError
 from ..model import GuideRecord, Material
 from .audit_item import extract_audit_item, find_audit_payloads, not_found_reply
+from .json_guide import find_guides, named_elements
+from .json_keys import element_specs, nk, table_kind
+from .json_record import build_record
 from .text import collapse
 
 # Object fields that carry the guide's title in list pages.
@@ -77,8 +85,25 @@ def extract_json(data: bytes, source: str, url: str = "") -> list[GuideRecord]:
     entries = _html_entries(obj)
     if entries is not None:
         return _extract_html_entries(entries, source, url)
+    guides, catalogs = find_guides(obj)
+    if guides:
+        records = [build_record(g, source if len(guides) == 1 else f"{source}#{i}", url)
+                   for i, g in enumerate(guides)]
+        return [r for r in records if r.elements or r.materials]
+    if catalogs:
+        raise InputError(source, _catalog_reason(catalogs))
     _raise_reply_or_unknown(obj, source)
     return []  # unreachable
+
+
+def _catalog_reason(catalogs) -> str:
+    from ..catalog import element_title
+
+    named = sorted({e for g in catalogs for e in named_elements(g)},
+                   key=lambda e: list(element_specs()).index(e) if e in element_specs() else 99)
+    titles = "、".join(element_title(e) for e in named)
+    return (f"是事项目录，不是办事指南（{len(catalogs)}个事项，只有{titles}，"
+            "没有办理机构、地点、材料等办事要素），无法检查")
 
 
 # --- JSON list + HTML body ---------------------------------------------------
@@ -88,9 +113,28 @@ def _has_html(v) -> bool:
 
 
 def _body_key(entry: dict) -> str | None:
-    """The entry's longest string field that holds HTML markup."""
-    keys = [k for k, v in entry.items() if _has_html(v)]
+    """The entry's longest string field that holds HTML markup (a field whose
+    key names an element, such as `basis` with rich text, is no body)."""
+    keys = [k for k, v in entry.items() if _has_html(v) and not _element_key(k)]
     return max(keys, key=lambda k: len(entry[k])) if keys else None
+
+
+_ANY_TAG_RE = re.compile(r"<[^>]*>")
+MIN_BODY_LABELS = 3  # a guide written as HTML names at least this many elements
+
+
+def _guide_body(html: str) -> bool:
+    """Does an HTML string read like a guide (several element labels), rather
+    than a stray rich-text note beside structured fields?"""
+    from .labels import label_words_re
+
+    text = "".join(_ANY_TAG_RE.sub("", html).split())
+    return len(set(label_words_re().findall(text))) >= MIN_BODY_LABELS
+
+
+def _element_key(key) -> bool:
+    n = nk(key)
+    return table_kind(key) is not None or any(ref.key == n for spec in element_specs().values() for ref in spec.keys)
 
 
 def _html_entries(obj, depth: int = 0) -> list[tuple[dict, str]] | None:
@@ -103,12 +147,12 @@ def _html_entries(obj, depth: int = 0) -> list[tuple[dict, str]] | None:
         dicts = [e for e in obj if isinstance(e, dict)]
         keys = [_body_key(e) for e in dicts]
         named = [k for k in keys if k]
-        if named:
+        if named and any(_guide_body(e[k]) for e, k in zip(dicts, keys) if k):
             common = max(set(named), key=named.count)
             return [(e, k or common) for e, k in zip(dicts, keys)]
         children = [e for e in dicts]
     elif isinstance(obj, dict):
-        if depth == 0 and _body_key(obj):
+        if depth == 0 and _body_key(obj) and _guide_body(obj[_body_key(obj)]):
             return [(obj, _body_key(obj))]
         children = list(obj.values())
     else:
@@ -204,7 +248,7 @@ def _raise_reply_or_unknown(obj, source: str) -> None:
                 raise NoGuideError(source, f"接口答复的 {k} 列表为空：没有办事指南")
     if isinstance(obj, list) and not obj:
         raise NoGuideError(source, "接口答复是空列表：没有办事指南")
-    raise InputError(source, "无法识别的JSON结构（不是AUDIT_ITEM系列，也不含HTML正文）")
+    raise InputError(source, "无法识别的JSON结构（不是AUDIT_ITEM系列，不含HTML正文，可识别的办事指南字段也太少）")
 
 
 WRAPPERS_EMPTY = ("list", "data", "content", "rows", "result")
