@@ -28,7 +28,7 @@ def campaign_of(request: Request) -> int | None:
         try:
             return int(given)
         except ValueError:
-            return None
+            return 0  # no such campaign (ids start at 1): 404, never a guess
     return request.app.state.data.latest_campaign()
 
 
