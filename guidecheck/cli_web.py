@@ -46,16 +46,24 @@ def users_add(name, role, department, db):
               help="会话 Cookie 的 Secure 标记：auto 在 https 请求（含代理转发的）时加上，always 总是加上。")
 @click.option("--forwarded-allow-ips", default="",
               help="信任其 X-Forwarded-For/Proto 头的反向代理地址（逗号分隔），如 127.0.0.1；默认不信任。")
-def serve(db, host, port, secure_cookie, forwarded_allow_ips):
+@click.option("--workers", type=click.IntRange(1, 32), default=1, show_default=True,
+              help="工作进程数；多核服务器上可设为 CPU 核数，计分等较慢的请求不会拖慢其他人。")
+def serve(db, host, port, secure_cookie, forwarded_allow_ips, workers):
     """启动复核工作台（网页与 JSON 接口），收到 SIGTERM 后 10 秒内退出。"""
+    import os
+
     import uvicorn
 
     from .web.app import create_app
 
-    app = create_app(db, secure_cookie=secure_cookie)
     proxied = bool(forwarded_allow_ips.strip())
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            proxy_headers=proxied, forwarded_allow_ips=forwarded_allow_ips or None,
-                            timeout_graceful_shutdown=5, server_header=False)
+    options = dict(host=host, port=port, log_level="warning", access_log=False, proxy_headers=proxied,
+                   forwarded_allow_ips=forwarded_allow_ips or None, timeout_graceful_shutdown=5, server_header=False)
     click.echo(f"工作台已启动：http://{host}:{port}/ （数据库 {db}；按 Ctrl+C 停止）")
-    uvicorn.Server(config).run()
+    if workers > 1:
+        create_app(db, secure_cookie=secure_cookie)  # create the tables once, before the workers start
+        os.environ["GUIDECHECK_WEB_DB"] = str(Path(db).resolve())
+        os.environ["GUIDECHECK_WEB_SECURE_COOKIE"] = secure_cookie
+        uvicorn.run("guidecheck.web.app:app_from_environment", factory=True, workers=workers, **options)
+        return
+    uvicorn.Server(uvicorn.Config(create_app(db, secure_cookie=secure_cookie), **options)).run()

@@ -170,6 +170,14 @@ def scoring_decisions(store, campaign_id: int) -> dict[str, str]:
     return out
 
 
+def scoring_status(actions: Iterable[str], outcome: str | None) -> str | None:
+    """The decision scoring applies after one finding's history (oldest first), as
+    scoring_decisions() gives it: a pending appeal maps to the status the finding
+    had when appealed; None when scoring sees no decision."""
+    status, before_appeal = _walk(actions, outcome)
+    return before_appeal if status == "appealed" else status
+
+
 def review_queue(store, campaign_id: int) -> list[dict]:
     """The needs_review findings of the campaign with no decision yet, one per key,
     in item order: key, department, item_key, item_name, rule, element, message,

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from guidecheck.assessment import score
 from guidecheck.crawler.settings import CHROMIUM_ARGS, chromium_path
 from guidecheck.model import LinkResult
 from guidecheck.store_users import UserStore
@@ -249,6 +250,8 @@ def test_review_and_appeal_move_the_scorecard(site):
                csrf=csrf, cookie=cookie)[0] == 409
     assert api(site, "POST", f"/api/findings/{k001}/decisions", {"action": "dismiss", "why": "  "},
                csrf=csrf, cookie=cookie)[0] == 400
+    # The workbench's cached, per-department re-scoring agrees with scoring the whole campaign.
+    assert api(site, "GET", "/api/scores", cookie=cookie)[1] == score(site["db"], 1)[0].to_contract_json()
     reviewer.goto(f"{site['base']}/campaigns/1/scores")
     reviewer.wait_for_selector(f"tr[data-department='{SCJ}'] td[data-indicator=guide-accuracy][data-score='4.5']")
     # The finding's history: every decision with who, when and why.

@@ -90,3 +90,11 @@ def create_app(db_path: str | Path, *, secure_cookie: str = "auto") -> Starlette
 
     users(db_path)  # create the workbench tables before the first request
     return app
+
+
+def app_from_environment() -> Starlette:
+    """The app of one worker process when `guidecheck serve --workers N` runs several."""
+    import os
+
+    return create_app(os.environ["GUIDECHECK_WEB_DB"],
+                      secure_cookie=os.environ.get("GUIDECHECK_WEB_SECURE_COOKIE", "auto"))

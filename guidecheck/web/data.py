@@ -32,7 +32,9 @@ class CampaignData:
         self._lock = threading.Lock()
         self._findings: dict[int, tuple[tuple, list[dict], dict[str, dict]]] = {}
         self._statuses: dict[int, tuple[tuple, dict[str, str]]] = {}
-        self._scores: dict[int, tuple[tuple, dict]] = {}
+        self._scores: dict[int, tuple[tuple, float, dict]] = {}
+        self._inputs: dict[int, tuple[tuple, tuple]] = {}
+        self._department_cache: dict[int, dict] = {}
         self._score_lock = threading.Lock()
         Store(self.db_path).close()  # create or upgrade the file once, up front
 
@@ -45,6 +47,18 @@ class CampaignData:
         if store is None:
             store = stores[self.db_path] = Store(self.db_path)
         return store
+
+    def users(self):
+        """This thread's UserStore (users, sessions, appeal attachments) on the same file."""
+        from ..store_users import UserStore
+
+        stores = getattr(_LOCAL, "users", None)
+        if stores is None:
+            stores = _LOCAL.users = {}
+        users = stores.get(self.db_path)
+        if users is None:
+            users = stores[self.db_path] = UserStore(self.db_path)
+        return users
 
     def _scalar_row(self, sql: str, args: list) -> tuple:
         return tuple(self.store().db.execute(sql, args).fetchone())
@@ -172,17 +186,18 @@ class CampaignData:
         needs_review, all), review status, rule code prefix, text search."""
         entries, _ = self._all_findings(campaign_id)
         statuses = self.statuses(campaign_id)
+        effect_of = self.effect
         out = []
         for e in entries:
             if department is not None and e["department"] != department:
                 continue
             st = statuses.get(e["key"])
-            eff = self.effect(e["outcome"], st)
-            if effect != "all" and eff != effect:
-                continue
             if status and (st or "open") != status:
                 continue
             if rule and not e["rule"].startswith(rule):
+                continue
+            eff = effect_of(e["outcome"], st)
+            if effect != "all" and eff != effect:
                 continue
             if search and search not in (e["item"] or "") and search not in e["message"] \
                     and search not in e["evidence"]:
@@ -209,16 +224,10 @@ class CampaignData:
                attachment: str | None = None) -> dict:
         """Append a decision (review.record_decision checks the transition; ReviewError
         when not allowed). An appeal's attachment name is kept beside it."""
-        from ..store_users import UserStore
-
         rows = self._rows_of(campaign_id, key)
         done = review.record_decision(self.store(), key, rows, action, who=who, why=why)
         if attachment:
-            users = UserStore(self.db_path)
-            try:
-                users.add_attachment(done["id"], attachment)
-            finally:
-                users.close()
+            self.users().add_attachment(done["id"], attachment)
         return done
 
     def _rows_of(self, campaign_id: int, key: str) -> list[dict]:
@@ -230,15 +239,9 @@ class CampaignData:
     def history(self, campaign_id: int, key: str) -> list[dict]:
         """The finding's decisions in this campaign, oldest first, each with the status it
         led to, whether it took effect, and an appeal's attachment name."""
-        from ..store_users import UserStore
-
         entry = self.finding(campaign_id, key)
         rows = self.store().decisions(campaign_id=campaign_id, finding_key=key)
-        users = UserStore(self.db_path)
-        try:
-            attachments = users.attachments([r["id"] for r in rows])
-        finally:
-            users.close()
+        attachments = self.users().attachments([r["id"] for r in rows])
         actions: list[str] = []
         out = []
         for r in rows:
@@ -336,22 +339,100 @@ class CampaignData:
         return path
 
     # ---------------------------------------------------------------- scores and reports
+    def _score_inputs(self, campaign_id: int) -> tuple:
+        """What scoring reads besides the decisions (assessment.score's inputs), kept
+        until the findings change: (scheme, department inputs, judged rules)."""
+        from .. import assessment
+        from ..scoring import DepartmentInput
+
+        store = self.store()
+        campaign = store.campaign(campaign_id)
+        scheme = assessment._scheme_of(campaign)  # noqa: SLF001 - the campaign's own scheme, as score() loads it
+        levels = campaign["settings"].get("levels") or {}
+        guides = assessment.department_guides(store, campaign_id)
+        pages = assessment.department_pages(store, campaign_id)
+        totals: dict[int, int] = dict(store.db.execute(
+            "SELECT department_id, count(*) FROM items WHERE campaign_id = ? GROUP BY department_id",
+            [campaign_id]).fetchall())
+        inputs = [DepartmentInput(name=d["name"], guides=guides[d["name"]], level=levels.get(d["name"], "city"),
+                                  items_total=totals.get(d["id"]), pages=pages.get(d["name"], []))
+                  for d in store.departments(campaign_id)]
+        return scheme, inputs, assessment.judged_rules(store, campaign_id)
+
+    def scoring_decisions(self, campaign_id: int) -> dict[str, str]:
+        """review.scoring_decisions, from the cached keys."""
+        _, by_key = self._all_findings(campaign_id)
+        histories: dict[str, list[str]] = {}
+        for key, action in self.store().db.execute(
+                "SELECT finding_key, action FROM decisions WHERE campaign_id = ? ORDER BY id", [campaign_id]):
+            histories.setdefault(key, []).append(action)
+        out = {}
+        for key, actions in histories.items():
+            status = review.scoring_status(actions, by_key[key]["outcome"] if key in by_key else None)
+            if status is not None:
+                out[key] = status
+        return out
+
     def scores(self, campaign_id: int) -> dict:
-        """The `score` call's JSON for the campaign with every decision so far."""
-        sig = self._findings_sig(campaign_id) + self._decisions_sig(campaign_id)
+        """The `score` call's JSON for the campaign with every decision made before the
+        call (what assessment.score gives; its inputs are cached while the findings
+        stay). Calls that arrive while a re-scoring runs share the next one, which
+        starts after they arrived: one re-scoring at a time, never a stale answer."""
+        import time
+
+        arrived = time.monotonic()
+        findings_sig = self._findings_sig(campaign_id)
+        sig = findings_sig + self._decisions_sig(campaign_id)
         cached = self._scores.get(campaign_id)
         if cached and cached[0] == sig:
-            return cached[1]
+            return cached[2]
         with self._score_lock:
             cached = self._scores.get(campaign_id)
-            if cached and cached[0] == sig:
-                return cached[1]
-            from ..assessment import score
+            if cached and cached[1] >= arrived:  # computed from a state read after this call arrived
+                return cached[2]
+            from ..scoring import score_campaign
 
-            campaign_score, _, _ = score(self.db_path, campaign_id)
-            data = campaign_score.to_contract_json()
-            self._scores[campaign_id] = (sig, data)
+            started = time.monotonic()
+            findings_sig = self._findings_sig(campaign_id)
+            sig = findings_sig + self._decisions_sig(campaign_id)
+            inputs = self._inputs.get(campaign_id)
+            if not inputs or inputs[0] != findings_sig:
+                inputs = self._inputs[campaign_id] = (findings_sig, self._score_inputs(campaign_id))
+            scheme, departments, judged = inputs[1]
+            # Decisions read after `sig`: at worst newer than sig says, so the next call re-scores.
+            decisions = self.scoring_decisions(campaign_id)
+            if any(i.form == "table" for i in scheme.indicators):
+                # A table indicator lists the same elements for every department: score them together.
+                data = score_campaign(departments, scheme, judged, decisions).to_contract_json()
+            else:
+                data = {"scheme": scheme.id, "departments": self._department_scores(
+                    campaign_id, findings_sig, scheme, departments, judged, decisions)}
+            self._scores[campaign_id] = (sig, started, data)
             return data
+
+    def _department_scores(self, campaign_id: int, findings_sig: tuple, scheme, departments, judged,
+                           decisions: dict[str, str]) -> list[dict]:
+        """Each department scored on its own (as score_campaign does when no indicator is a
+        table), re-scored only when a decision on one of its findings changed."""
+        from ..scoring import score_department
+
+        entries, _ = self._all_findings(campaign_id)
+        keys: dict[str, list[str]] = {}
+        for e in entries:
+            keys.setdefault(e["department"], []).append(e["key"])
+        cache = self._department_cache.setdefault(campaign_id, {})
+        if cache.get("sig") != findings_sig:
+            cache.clear()
+            cache["sig"] = findings_sig
+        out = []
+        for department in departments:
+            mine = tuple((k, decisions[k]) for k in keys.get(department.name, ()) if k in decisions)
+            known = cache.get(department.name)
+            if known is None or known[0] != mine:
+                known = cache[department.name] = (mine, score_department(department, scheme, judged, dict(mine))
+                                                  .to_contract_json())
+            out.append(known[1])
+        return out
 
     def report(self, campaign_id: int, fmt: str) -> Path:
         """Write one report format for the campaign into a fresh temporary folder; returns the file."""
