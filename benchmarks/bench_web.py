@@ -44,6 +44,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and its direct children (uvicorn's workers), from /proc."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry.name) == pid or int(fields[1]) == pid:  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
@@ -105,6 +121,7 @@ def main() -> int:
     parser.add_argument("--think", type=float, default=0.5,
                         help="seconds a user waits between requests (reading, typing a reason); 0 saturates")
     parser.add_argument("--workers", type=int, default=1, help="guidecheck serve --workers")
+    parser.add_argument("--warm", type=float, default=5.0, help="seconds to let the server warm up before the users")
     args = parser.parse_args()
 
     from guidecheck.store_users import UserStore
@@ -139,17 +156,18 @@ def main() -> int:
                 break
             except OSError:
                 time.sleep(0.1)
+        time.sleep(args.warm)  # the server builds the campaign's keys and score in the background at start
         timings: dict[str, list[float]] = {}
         lock = threading.Lock()
         threads = [User(port, f"reviewer{u}", f"pw-{u}", waiting[u::args.users], args.rounds, timings, lock,
                         args.think)
                    for u in range(args.users)]
-        started = time.perf_counter()
+        started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
         for t in threads:
             t.start()
         for t in threads:
             t.join()
-        wall = time.perf_counter() - started
+        wall, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=15)
@@ -157,6 +175,10 @@ def main() -> int:
     requests = sum(len(v) for v in timings.values())
     print(f"{args.users} users × {args.rounds} rounds, think {args.think} s, {args.workers} worker(s): {requests} requests in {wall:.1f} s "
           f"({requests / wall:.0f}/s), {len(errors)} errors")
+    logins = len(timings.get("login (API)", []))
+    print(f"server CPU: {cpu:.1f} s in all, {cpu * 1000 / max(requests, 1):.1f} ms a request on average "
+          f"(logins included: {logins}, each an Argon2 verification); load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for e in errors[:5]:
         print("  error:", e)
     print(f"{'kind':24} {'n':>5} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")

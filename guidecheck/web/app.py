@@ -3,6 +3,8 @@ security headers. `create_app(db_path)` builds it; `guidecheck serve` runs it
 under uvicorn."""
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
 import yaml
@@ -48,6 +50,22 @@ class SecurityHeaders:
         return await self.app(scope, receive, send_with_headers)
 
 
+@contextlib.asynccontextmanager
+async def _warm_caches(app):
+    """Build the latest campaign's finding keys and score in the background at start,
+    so the first users do not wait for them."""
+    def warm():
+        data = app.state.data
+        with contextlib.suppress(Exception):  # only a head start: a real request reports any error
+            campaign_id = data.latest_campaign()
+            if campaign_id is not None:
+                data.statuses(campaign_id)
+                data.scores(campaign_id)
+
+    threading.Thread(target=warm, name="guidecheck-warm", daemon=True).start()
+    yield
+
+
 def _filters(env: Environment) -> None:
     env.filters["short"] = lambda key: (key or "")[:12]
     env.filters["num"] = lambda x: ("-" if x is None else (f"{x:g}" if isinstance(x, float) else str(x)))
@@ -80,7 +98,7 @@ def create_app(db_path: str | Path, *, secure_cookie: str = "auto") -> Starlette
         Route("/campaigns/{campaign_id:int}/selfcheck", pages.selfcheck_page, methods=["GET", "POST"]),
         Mount("/static", app=StaticFiles(directory=str(HERE / "static")), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=_warm_caches)
     app.state.db_path = db_path
     app.state.data = CampaignData(db_path)
     app.state.templates = templates

@@ -34,6 +34,8 @@ MAX_UPLOAD_FILES = 50
 MAX_PART_SIZE = 5 * 1024 * 1024
 
 _LOCAL = threading.local()
+# Argon2 takes 64 MiB and several cores per verification: at most two at once, the rest queue.
+_HASHING = threading.BoundedSemaphore(2)
 
 
 def users(db_path: Path) -> UserStore:
@@ -79,7 +81,8 @@ async def login(request: Request, name: str, password: str) -> tuple[str, dict |
         by_name, by_client = store.recent_failures(name, client, LIMIT_WINDOW)
         if by_name >= LIMIT_PER_NAME or by_client >= LIMIT_PER_CLIENT:
             return "limited", None, None, None
-        user = store.authenticate(name, password or "")
+        with _HASHING:
+            user = store.authenticate(name, password or "")
         if user is None:
             store.record_failure(name, client)
             return "wrong", None, None, None

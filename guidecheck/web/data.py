@@ -179,15 +179,12 @@ class CampaignData:
             return "needs_review"
         return "none"
 
-    def findings(self, campaign_id: int, *, department: str | None = None, effect: str = "all",
-                 status: str | None = None, rule: str | None = None, search: str | None = None) -> list[dict]:
-        """The campaign's findings (one per key) with `status` (open, confirmed, …) and
-        `effect`, filtered: `department` (a department user's own), effect (fail,
-        needs_review, all), review status, rule code prefix, text search."""
+    def _matches(self, campaign_id: int, department: str | None, effect: str, status: str | None,
+                 rule: str | None, search: str | None):
+        """(entry, review status, effect) of each finding the filters keep, in order."""
         entries, _ = self._all_findings(campaign_id)
         statuses = self.statuses(campaign_id)
         effect_of = self.effect
-        out = []
         for e in entries:
             if department is not None and e["department"] != department:
                 continue
@@ -202,8 +199,25 @@ class CampaignData:
             if search and search not in (e["item"] or "") and search not in e["message"] \
                     and search not in e["evidence"]:
                 continue
-            out.append({**e, "status": st or "open", "effect": eff})
-        return out
+            yield e, st, eff
+
+    def findings(self, campaign_id: int, *, department: str | None = None, effect: str = "all",
+                 status: str | None = None, rule: str | None = None, search: str | None = None) -> list[dict]:
+        """The campaign's findings (one per key) with `status` (open, confirmed, …) and
+        `effect`, filtered: `department` (a department user's own), effect (fail,
+        needs_review, all), review status, rule code prefix, text search."""
+        return [{**e, "status": st or "open", "effect": eff}
+                for e, st, eff in self._matches(campaign_id, department, effect, status, rule, search)]
+
+    def findings_page(self, campaign_id: int, offset: int, limit: int, **filters) -> tuple[int, list[dict]]:
+        """(how many findings the filters keep, those from `offset` to `offset + limit`)."""
+        total, rows = 0, []
+        for e, st, eff in self._matches(campaign_id, filters.get("department"), filters.get("effect", "all"),
+                                        filters.get("status"), filters.get("rule"), filters.get("search")):
+            if offset <= total < offset + limit:
+                rows.append({**e, "status": st or "open", "effect": eff})
+            total += 1
+        return total, rows
 
     def finding(self, campaign_id: int, key: str) -> dict:
         """One finding by its full key (exactly), with status and effect; NotFound otherwise."""

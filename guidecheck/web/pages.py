@@ -109,19 +109,24 @@ async def queue(request: Request):
     def load():
         campaign = data.campaign(campaign_id)
         department = own_department(user) if not reviewer else (filters["department"] or None)
-        rows = data.findings(campaign_id, department=department, effect=effect, status=filters["status"] or None,
-                             rule=filters["rule"] or None, search=filters["q"] or None)
-        return campaign, rows, data.departments(campaign_id) if reviewer else []
+        total, rows = data.findings_page(campaign_id, (page - 1) * PAGE_SIZE, PAGE_SIZE, department=department,
+                                         effect=effect, status=filters["status"] or None,
+                                         rule=filters["rule"] or None, search=filters["q"] or None)
+        if not rows and total and page > 1:  # past the last page: show the last one
+            last = math.ceil(total / PAGE_SIZE)
+            total, rows = data.findings_page(campaign_id, (last - 1) * PAGE_SIZE, PAGE_SIZE, department=department,
+                                             effect=effect, status=filters["status"] or None,
+                                             rule=filters["rule"] or None, search=filters["q"] or None)
+        return campaign, total, rows, data.departments(campaign_id) if reviewer else []
 
     try:
-        campaign, rows, departments = await run_in_threadpool(load)
+        campaign, total, shown, departments = await run_in_threadpool(load)
     except NotFound:
         return _not_found(request)
-    pages = max(1, math.ceil(len(rows) / PAGE_SIZE))
+    pages = max(1, math.ceil(total / PAGE_SIZE))
     page = min(page, pages)
-    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     query = {k: v for k, v in filters.items() if v}
-    return render(request, "queue.html", campaign=campaign, rows=shown, total=len(rows), page=page, pages=pages,
+    return render(request, "queue.html", campaign=campaign, rows=shown, total=total, page=page, pages=pages,
                   filters=filters, departments=departments,
                   prev_url=f"?{urlencode({**query, 'page': page - 1})}" if page > 1 else None,
                   next_url=f"?{urlencode({**query, 'page': page + 1})}" if page < pages else None)
