@@ -444,6 +444,7 @@ def test_pages_at_phone_width(site):
     page.goto(site["base"] + "/login")
     shot(page, "login-phone.png")
     login(page, site, "rev")
+    page.goto(site["base"] + "/campaigns/1/findings?effect=all")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     shot(page, "queue-phone.png")
     page.goto(site["base"] + "/")

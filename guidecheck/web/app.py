@@ -67,7 +67,10 @@ async def _warm_caches(app):
 
 
 def _filters(env: Environment) -> None:
+    from ..catalog import element_title
+
     env.filters["short"] = lambda key: (key or "")[:12]
+    env.filters["element"] = lambda key: element_title(key) if key else "—"
     env.filters["num"] = lambda x: ("-" if x is None else (f"{x:g}" if isinstance(x, float) else str(x)))
 
 
