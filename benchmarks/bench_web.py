@@ -173,8 +173,8 @@ def main() -> int:
         server.wait(timeout=15)
     errors = [e for t in threads for e in t.errors]
     requests = sum(len(v) for v in timings.values())
-    print(f"{args.users} users × {args.rounds} rounds, think {args.think} s, {args.workers} worker(s): {requests} requests in {wall:.1f} s "
-          f"({requests / wall:.0f}/s), {len(errors)} errors")
+    print(f"{args.users} users × {args.rounds} rounds, think {args.think} s, {args.workers} worker(s): "
+          f"{requests} requests in {wall:.1f} s ({requests / wall:.0f}/s), {len(errors)} errors")
     logins = len(timings.get("login (API)", []))
     print(f"server CPU: {cpu:.1f} s in all, {cpu * 1000 / max(requests, 1):.1f} ms a request on average "
           f"(logins included: {logins}, each an Argon2 verification); load average now "

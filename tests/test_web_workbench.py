@@ -371,8 +371,8 @@ def test_sql_like_input_is_harmless(site):
     assert api(site, "GET", f"/api/findings?status=all&campaign={urllib.request.quote('1 OR 1=1')}",
                cookie=cookie)[0] == 404
     key = api(site, "GET", "/api/findings?status=fail", cookie=cookie)[1][0]["key"]
-    status, body, _ = api(site, "POST", f"/api/findings/{key}/decisions", {"action": "appeal", "why": SQL,
-                                                                            "attachment": SQL}, csrf=csrf, cookie=cookie)
+    body = {"action": "appeal", "why": SQL, "attachment": SQL}
+    status, body, _ = api(site, "POST", f"/api/findings/{key}/decisions", body, csrf=csrf, cookie=cookie)
     assert status == 201 and body["why"] == SQL
     db = sqlite3.connect(site["db"])
     assert db.execute("SELECT why FROM decisions WHERE finding_key = ?", [key]).fetchone()[0] == SQL
@@ -401,8 +401,9 @@ def test_a_self_check_changes_no_score(site):
     csrf, cookie = api_login(site, "sthj")
     db = sqlite3.connect(site["db"])
     before = api(site, "GET", "/api/scores", cookie=cookie)[1]
-    counts = lambda: db.execute("SELECT (SELECT count(*) FROM findings), (SELECT count(*) FROM decisions), "  # noqa: E731
-                                "(SELECT count(*) FROM items), (SELECT count(*) FROM records)").fetchone()
+    def counts():
+        return db.execute("SELECT (SELECT count(*) FROM findings), (SELECT count(*) FROM decisions), "
+                          "(SELECT count(*) FROM items), (SELECT count(*) FROM records)").fetchone()
     stored = counts()
     guide = (ROOT / "fixtures/score" / STHJ / "guide1.html").read_bytes()
     boundary = "guidecheckboundary"

@@ -306,7 +306,8 @@ class CampaignData:
             import json
 
             for row in db.execute("SELECT role, name, url, final_url, http_status, status, reason, snapshot_sha, "
-                                  "marks_json, checked_at FROM portal_pages WHERE campaign_id = ? AND department_id = ?",
+                                  "marks_json, checked_at FROM portal_pages "
+                                  "WHERE campaign_id = ? AND department_id = ?",
                                   [campaign_id, department_id]):
                 page = dict(zip(("role", "name", "url", "final_url", "http_status", "status", "reason", "snapshot_sha",
                                  "marks_json", "checked_at"), row))
@@ -337,7 +338,8 @@ class CampaignData:
         """The departments whose guides or homepages this snapshot belongs to (for access checks)."""
         db = self.store().db
         names = {r[0] for r in db.execute(
-            "SELECT d.name FROM records r JOIN items i ON i.id = r.item_id JOIN departments d ON d.id = i.department_id "
+            "SELECT d.name FROM records r JOIN items i ON i.id = r.item_id "
+            "JOIN departments d ON d.id = i.department_id "
             "WHERE r.campaign_id = ? AND r.snapshot_sha = ?", [campaign_id, sha])}
         names |= {r[0] for r in db.execute(
             "SELECT d.name FROM portal_pages p JOIN departments d ON d.id = p.department_id "

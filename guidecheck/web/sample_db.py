@@ -106,7 +106,8 @@ def synthetic(db_path: Path, guide: Path, scheme_name: str, *, departments: int 
                 db.conn.executemany(
                     "INSERT INTO findings (campaign_id, item_id, record_id, rule, element, material, outcome, message, "
                     "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(campaign_id, item_id, record_id, "M103" if n % 2 else "L402", "materials" if n % 2 else "location",
+                    [(campaign_id, item_id, record_id, "M103" if n % 2 else "L402",
+                      "materials" if n % 2 else "location",
                       n if n % 2 else None, "fail" if n % 2 else "needs_review",
                       "材料未写明份数" if n % 2 else "办理地点未写明窗口", f"证据 {key} #{n}")
                      for n in range(findings_per_item)])
