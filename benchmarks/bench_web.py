@@ -6,7 +6,7 @@ large campaign through `guidecheck serve` on loopback.
 Builds a synthetic finished campaign (departments × items guides, per-item
 findings each: 10,000 by default, half `needs_review`) under benchmarks/_data/,
 adds one reviewer per simulated user, starts the server in its own process,
-and lets every user (a thread with its own keep-alive connection) log in and
+and lets every user (a process with its own keep-alive connection) log in and
 then, each round: open a page of the queue, open one finding's page, record a
 decision on it through the API (confirm or dismiss, with a reason); every 5th
 round also fetch /api/findings?status=needs_review (the whole waiting list) and
@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import multiprocessing
 import os
 import random
 import shutil
@@ -28,7 +29,6 @@ import socket
 import statistics
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -65,12 +65,13 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-class User(threading.Thread):
-    def __init__(self, port: int, name: str, password: str, keys: list[str], rounds: int, timings: dict, lock,
-                 think: float = 0.0):
-        super().__init__(daemon=True)
+class User:
+    """One reviewer, run in its own process (so the clients' own work does not queue
+    behind one interpreter lock and count as server time)."""
+
+    def __init__(self, port: int, name: str, password: str, keys: list[str], rounds: int, think: float = 0.0):
         self.port, self.name, self.password, self.keys, self.rounds = port, name, password, keys, rounds
-        self.timings, self.lock = timings, lock
+        self.timings: dict[str, list[float]] = {}
         self.errors: list[str] = []
         self.think = think
 
@@ -82,8 +83,7 @@ class User(threading.Thread):
         data = response.read()
         elapsed = (time.perf_counter() - started) * 1000
         time.sleep(self.think * (0.5 + random.random()))
-        with self.lock:
-            self.timings.setdefault(kind, []).append(elapsed)
+        self.timings.setdefault(kind, []).append(elapsed)
         if response.status not in expect:
             self.errors.append(f"{kind} {path}: {response.status} {data[:200]!r}")
         return response, data
@@ -109,6 +109,11 @@ class User(threading.Thread):
             if n % 3 == 0:
                 self.call("scores (API)", "GET", "/api/scores")
         self.conn.close()
+        return self.timings, self.errors
+
+
+def run_user(args: tuple) -> tuple[dict, list]:
+    return User(*args).run()
 
 
 def main() -> int:
@@ -157,21 +162,20 @@ def main() -> int:
             except OSError:
                 time.sleep(0.1)
         time.sleep(args.warm)  # the server builds the campaign's keys and score in the background at start
-        timings: dict[str, list[float]] = {}
-        lock = threading.Lock()
-        threads = [User(port, f"reviewer{u}", f"pw-{u}", waiting[u::args.users], args.rounds, timings, lock,
-                        args.think)
-                   for u in range(args.users)]
-        started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        wall, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu_before
+        users_args = [(port, f"reviewer{u}", f"pw-{u}", waiting[u::args.users], args.rounds, args.think)
+                      for u in range(args.users)]
+        with multiprocessing.get_context("fork").Pool(args.users) as pool:
+            started, cpu_before = time.perf_counter(), cpu_seconds(server.pid)
+            results = pool.map(run_user, users_args)
+            wall, cpu = time.perf_counter() - started, cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         server.wait(timeout=15)
-    errors = [e for t in threads for e in t.errors]
+    timings: dict[str, list[float]] = {}
+    for user_timings, _ in results:
+        for kind, values in user_timings.items():
+            timings.setdefault(kind, []).extend(values)
+    errors = [e for _, user_errors in results for e in user_errors]
     requests = sum(len(v) for v in timings.values())
     print(f"{args.users} users × {args.rounds} rounds, think {args.think} s, {args.workers} worker(s): "
           f"{requests} requests in {wall:.1f} s ({requests / wall:.0f}/s), {len(errors)} errors")
