@@ -458,3 +458,30 @@ def test_pages_at_phone_width(site):
     # Keyboard: the skip link comes first, then the navigation.
     wide.keyboard.press("Tab")
     assert wide.evaluate("document.activeElement.className") == "skip"
+
+
+def test_progress_refreshes_while_a_campaign_runs(site):
+    db = sqlite3.connect(site["db"])
+    db.execute("UPDATE campaigns SET status = 'crawling' WHERE id = 1")
+    db.commit()
+    try:
+        page = new_page(site)
+        login(page, site, "rev")
+        page.goto(site["base"] + "/")
+        assert page.inner_text("#progress-1 .phases .now") == "抓取与检查"
+        db.execute("UPDATE campaigns SET status = 'links' WHERE id = 1")
+        db.commit()
+        page.wait_for_selector("#progress-1 .phases li.now:text-is('检查链接')",
+                               timeout=15000)  # htmx polls every 5 s, no reload
+    finally:
+        db.execute("UPDATE campaigns SET status = 'done' WHERE id = 1")
+        db.commit()
+
+
+def test_login_is_rate_limited(site):
+    for _ in range(10):
+        assert api(site, "POST", "/api/login", {"name": "ghost", "password": "guess"})[0] == 401
+    status, body, headers = api(site, "POST", "/api/login", {"name": "ghost", "password": "guess"})
+    assert status == 429 and headers["Retry-After"]
+    # Another name from the same address is not locked out by it.
+    assert api(site, "POST", "/api/login", {"name": "rev", "password": PASSWORDS["rev"]})[0] == 200
