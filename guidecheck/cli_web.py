@@ -56,6 +56,11 @@ def serve(db, host, port, secure_cookie, forwarded_allow_ips, workers):
 
     from .web.app import create_app
 
+    import signal
+
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal to the handler it
+    # found: with this one the process then exits with status 0 (a clean stop), not -15.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     proxied = bool(forwarded_allow_ips.strip())
     options = dict(host=host, port=port, log_level="warning", access_log=False, proxy_headers=proxied,
                    forwarded_allow_ips=forwarded_allow_ips or None, timeout_graceful_shutdown=5, server_header=False)

@@ -104,7 +104,7 @@ def site(tmp_path_factory):
     proc.terminate()
     started = time.monotonic()
     proc.wait(timeout=15)
-    assert time.monotonic() - started < 10  # SIGTERM stops it within 10 s
+    assert time.monotonic() - started < 10 and proc.returncode == 0  # SIGTERM stops it within 10 s, cleanly
 
 
 def api(site, method, path, body=None, *, csrf=None, cookie=None, raw=None, content_type="application/json"):
