@@ -64,7 +64,14 @@ class CampaignData:
         return tuple(self.store().db.execute(sql, args).fetchone())
 
     def _findings_sig(self, campaign_id: int) -> tuple:
-        return self._scalar_row("SELECT count(*), max(id) FROM findings WHERE campaign_id = ?", [campaign_id])
+        """Changes whenever the campaign's findings do: their count and last id, and (as
+        a re-checked item's rows may reuse the ids of the rows it replaced) the latest
+        item update and the journeys and homepages checked (their findings replace others)."""
+        return self._scalar_row(
+            "SELECT count(*), max(id), (SELECT max(updated_at) FROM items WHERE campaign_id = ?1), "
+            "(SELECT max(rowid) || '/' || max(checked_at) FROM journeys WHERE campaign_id = ?1), "
+            "(SELECT max(rowid) || '/' || max(checked_at) FROM portal_pages WHERE campaign_id = ?1) "
+            "FROM findings WHERE campaign_id = ?1", [campaign_id])
 
     def _decisions_sig(self, campaign_id: int) -> tuple:
         return self._scalar_row("SELECT count(*), max(id) FROM decisions WHERE campaign_id = ?", [campaign_id])
