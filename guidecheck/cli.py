@@ -330,6 +330,7 @@ def score(directory, scheme_name, fmt, licences):
 
 
 from .cli_campaign import campaign, report  # noqa: E402
+from .cli_web import serve, users; main.add_command(users); main.add_command(serve)  # noqa: E402,E702
 
 main.add_command(campaign)
 main.add_command(report)

@@ -170,6 +170,14 @@ def scoring_decisions(store, campaign_id: int) -> dict[str, str]:
     return out
 
 
+def scoring_status(actions: Iterable[str], outcome: str | None) -> str | None:
+    """The decision scoring applies after one finding's history (oldest first), as
+    scoring_decisions() gives it: a pending appeal maps to the status the finding
+    had when appealed; None when scoring sees no decision."""
+    status, before_appeal = _walk(actions, outcome)
+    return before_appeal if status == "appealed" else status
+
+
 def review_queue(store, campaign_id: int) -> list[dict]:
     """The needs_review findings of the campaign with no decision yet, one per key,
     in item order: key, department, item_key, item_name, rule, element, message,
@@ -226,6 +234,25 @@ def decide(store, key: str, action: str, *, who: str, why: str | None = None,
     key, findings = resolve_key(store, key, campaign_id)
     campaign_id = findings[0]["campaign_id"] if campaign_id is None else campaign_id
     findings = [f for f in findings if f["campaign_id"] == campaign_id]
+    return record_decision(store, key, findings, action, who=who, why=why)
+
+
+def record_decision(store, key: str, findings: list[dict], action: str, *, who: str, why: str | None) -> dict:
+    """The recording half of decide(), for a caller that already holds the findings
+    with the full `key` in one campaign (the web workbench looks them up by exact
+    key, without scanning every key of the campaign). Checks the transition inside
+    the write transaction; raises ReviewError as decide() does."""
+    who = (who or "").strip()
+    why = (why or "").strip() or None
+    if action not in ACTIONS:
+        raise ReviewError(transition_error(None, None, action))
+    if not who:
+        raise ReviewError("必须写明由谁作出决定（--who）")
+    if action in REASON_REQUIRED and not why:
+        raise ReviewError(f"{ACTION_LABELS[action]}必须说明理由（--why）")
+    if not findings:
+        raise ReviewError(f"找不到编号为 {key} 的问题")
+    campaign_id = findings[0]["campaign_id"]
     outcome = "fail" if any(f["outcome"] == "fail" for f in findings) else findings[0]["outcome"]
     with store.write_transaction():
         history = [d["action"] for d in store.decisions(campaign_id=campaign_id, finding_key=key)]
