@@ -15,6 +15,9 @@ from .checks import CheckContext
 from .errors import CatalogError, InputError
 from .offline import check_path, expand_paths, offline_codes
 from .cli_options import crawl_options as _crawl_options, options_from as _options_from
+from .cli_zh import install as _chinese_click
+
+_chinese_click()
 from .reports.console import jsonl_line, summary_line, text_block
 
 
@@ -161,12 +164,30 @@ def replay(db, campaign_id):
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
               help="结果写入的文件夹。")
+@click.option("--fresh", is_flag=True, help="清空 --out 中上次的演示结果，从头开始（默认：继续未完成的，已完成的不重跑）。")
 @_crawl_options
-def demo(out, **kw):
-    """演示：启动随附的演示门户，完整抓取、检查链接并写出报告，打印其位置。"""
+def demo(out, fresh, **kw):
+    """演示：检查运行环境，启动随附的演示门户，抓取、检查、在浏览器中检查在线办理和网站首页，评分并写出报告。"""
     from .demo import run_demo
 
-    sys.exit(run_demo(out, _options_from(kw, allow_private=True)))
+    sys.exit(run_demo(out, _options_from(kw, allow_private=True), fresh=fresh))
+
+
+@main.command()
+@click.option("--chromium", help="Chromium 可执行文件路径（默认：环境变量 GUIDECHECK_CHROMIUM，再是 PATH 中的 chromium）。")
+@click.option("--no-install", is_flag=True, help="只检查，不用 apt-get 安装缺少的浏览器和中文字体。")
+def setup(chromium, no_install):
+    """检查（Debian 上以 root 运行时并安装）浏览器检查所需的 Chromium 和中文字体；缺少时说明如何安装。
+
+    退出码：0 都已就绪，1 缺少浏览器或中文字体。"""
+    from .setup import ensure, say
+
+    state = ensure(chromium, install=not no_install)
+    for line in state.messages:
+        click.echo(line)
+    if state.has_browser and state.font:
+        click.echo(say("ready"))
+    sys.exit(0 if state.has_browser and state.font else 1)
 
 
 

@@ -12,9 +12,16 @@ from .errors import CatalogError
 STATUS_TEXT = {"new": "未开始", "crawling": "抓取中", "links": "检查链接中", "done": "已完成"}
 
 
+def _must_exist(ctx, param, db: Path) -> Path:
+    if db is not None and not db.exists():
+        raise click.UsageError(f"数据库 {db} 不存在：请先运行 guidecheck campaign create --db {db} --roster 名单.yaml "
+                               f"--scheme 方案 创建抓取任务。", ctx)
+    return db
+
+
 def _db_option(must_exist: bool):
-    return click.option("--db", type=click.Path(dir_okay=False, exists=must_exist, path_type=Path), required=True,
-                        help="抓取任务数据库文件（SQLite）。")
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                        callback=_must_exist if must_exist else None, help="抓取任务数据库文件（SQLite）。")
 
 
 def _latest(db: Path, campaign_id: int | None) -> int:

@@ -20,6 +20,18 @@ actionability checks before the click nor the runner's polling after it count.
 When that figure is missing or disagrees with the monotonic clock around
 click() and the outcome (it must lie between 0 and the monotonic figure), the
 monotonic figure is used and the run says so (`timing: monotonic`).
+
+Sampling (defaults.yaml `sampling`). A journey runs once when its first run
+reached the handling page far from the J001 threshold (more than
+`repeat_within` of the threshold away: 0.2 s or 9 s against 5 s), and up to
+`options.runs` times (median kept) when any run came near it; failures and
+list pages are repeated as before (a blip must not become a finding).
+
+Lanes. `options.contexts` runs drive Chromium at once (opening pages and
+clicking need the CPU). A run that has waited `step_aside_seconds` after its
+click for a slow handling page steps aside: it keeps waiting (and timing, on
+the pages' own clocks) while another run takes its lane, up to `waiting` such
+runs at once. A slow page or one that never finishes no longer holds a lane.
 """
 from __future__ import annotations
 
@@ -31,7 +43,7 @@ import time
 from pathlib import Path
 from urllib.parse import unquote
 
-from .config import JourneyProfile
+from .config import JourneyProfile, defaults
 from .pagescript import FIND_CONTROL
 from .pool import BrowserGone, BrowserPool
 from .result import REPEATED, JourneyResult, JourneyRun, summarize_runs
@@ -65,14 +77,56 @@ async def _find_control(run: _Run, page, spec: JourneySpec, options: JourneyOpti
         await asyncio.sleep(0.2)
 
 
+def sampling() -> dict:
+    return defaults()["sampling"]
+
+
+class Lanes:
+    """Who drives Chromium now: `active` runs at once, plus up to `waiting` runs
+    that stepped aside to wait for a slow handling page (see module doc)."""
+
+    def __init__(self, active: int, waiting: int | None = None):
+        waiting = sampling()["waiting"] if waiting is None else waiting
+        self.active = asyncio.Semaphore(max(1, active))
+        self.open = asyncio.Semaphore(max(1, active) + max(0, waiting))
+
+    @contextlib.asynccontextmanager
+    async def lane(self):
+        async with self.open:
+            await self.active.acquire()
+            slot = _Slot(self.active)
+            try:
+                yield slot
+            finally:
+                slot.step_aside()
+
+
+class _Slot:
+    def __init__(self, semaphore: asyncio.Semaphore):
+        self.semaphore, self.held = semaphore, True
+
+    def step_aside(self) -> None:
+        if self.held:
+            self.held = False
+            self.semaphore.release()
+
+
 async def _one_run(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
-                   run_no: int) -> tuple[JourneyRun, dict]:
+                   run_no: int, lanes: Lanes | None = None) -> tuple[JourneyRun, dict]:
     """One run in a fresh context; (the run, what the guide page offered)."""
+    lanes = lanes or Lanes(options.contexts, 0)
+    async with lanes.lane() as slot:
+        return await _one_run_in_lane(pool, spec, options, workdir, run_no, slot)
+
+
+async def _one_run_in_lane(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
+                           run_no: int, slot: _Slot) -> tuple[JourneyRun, dict]:
     offered: dict = {}
     budget = options.guide_timeout + options.control_timeout + options.limit + 30
     try:
         async with pool.context(viewport=options.viewport, accept_downloads=True, ignore_https_errors=True) as ctx:
             run = _Run(ctx, spec, options)
+            run.slot = slot
             tracing = False
             try:
                 await run.setup()
@@ -199,9 +253,12 @@ async def _click_and_follow(run: _Run, guide_page, guide_doc: str | None, spec: 
     list_url = ""
     last_inspect = 0.0
     chrome_error_seen = None
+    step_aside = float(sampling()["step_aside_seconds"])
     while True:
         await asyncio.sleep(TICK)
         now = time.monotonic()
+        if now - t0 >= step_aside and getattr(run, "slot", None) is not None:
+            run.slot.step_aside()  # only waiting now: let another run have the lane
         if first_click_at is None and src.get("clicks"):
             first_click_at = src["clicks"][-1]
         if run.crashed:
@@ -352,20 +409,35 @@ def _timeout(run: _Run, target, click_mono: float, clicks: int, t0: float, now: 
 
 # ---------------------------------------------------------------- a journey
 
-async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions | None = None) -> JourneyResult:
-    """Run one journey `options.runs` times (fewer when a run ends in a status
-    that repeating would not change: see result.REPEATED) and summarize. Evidence
+def _more_runs(runs: list[JourneyRun], options: JourneyOptions) -> bool:
+    """Run the journey again? Not past `options.runs`, not after a status that
+    repeating would not change (result.REPEATED) or a run the time limit ended;
+    a reached page only when some run came near the J001 threshold."""
+    last = runs[-1]
+    if len(runs) >= max(1, options.runs) or last.status not in REPEATED or last.timed_out:
+        return False
+    if last.status != "reached":
+        return True
+    near = float(sampling()["repeat_within"]) * threshold_ms()
+    return any(r.status == "reached" and r.elapsed_ms is not None and abs(r.elapsed_ms - threshold_ms()) <= near
+               for r in runs)
+
+
+async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions | None = None,
+                      lanes: Lanes | None = None) -> JourneyResult:
+    """Run one journey once, or up to `options.runs` times when it is near the
+    J001 threshold or failed (see _more_runs), and summarize. Evidence
     (screenshot, trace) of the representative run is kept in spec.evidence_dir."""
     options = options or JourneyOptions()
     workdir = Path(tempfile.mkdtemp(prefix="gc-journey-"))
     runs: list[JourneyRun] = []
     offered: dict = {}
     try:
-        for n in range(max(1, options.runs)):
-            run, seen = await _one_run(pool, spec, options, workdir, n + 1)
+        while True:
+            run, seen = await _one_run(pool, spec, options, workdir, len(runs) + 1, lanes)
             offered = offered or seen
             runs.append(run)
-            if run.status not in REPEATED or run.timed_out:
+            if not _more_runs(runs, options):
                 break
         status, reason, median, rep = summarize_runs(runs)
         result = JourneyResult(
@@ -419,21 +491,19 @@ async def run_journeys_async(specs: list[JourneySpec], options: JourneyOptions |
     if it dies). `on_result(spec, result)` is called as each finishes."""
     options = options or JourneyOptions()
     own = pool is None
+    lanes = Lanes(options.contexts)
     if own:
-        pool = BrowserPool(options.chromium, options.contexts)
+        pool = BrowserPool(options.chromium, options.contexts + int(sampling()["waiting"]))
         await pool.start()
     try:
-        lanes = asyncio.Semaphore(options.contexts)
-
         async def one(spec):
-            async with lanes:
-                try:
-                    result = await run_journey(pool, spec, options)
-                except Exception as exc:  # noqa: BLE001 - one journey's failure never stops the others
-                    result = JourneyResult(guide_url=spec.guide_url, status="tool_error", item_name=spec.name,
-                                           item_code=spec.code, online_depth=spec.online_depth or "",
-                                           reason=f"检查工具出错：{type(exc).__name__}: {str(exc).splitlines()[0][:160]}",
-                                           threshold_ms=threshold_ms(), checked_at=_now())
+            try:
+                result = await run_journey(pool, spec, options, lanes)
+            except Exception as exc:  # noqa: BLE001 - one journey's failure never stops the others
+                result = JourneyResult(guide_url=spec.guide_url, status="tool_error", item_name=spec.name,
+                                       item_code=spec.code, online_depth=spec.online_depth or "",
+                                       reason=f"检查工具出错：{type(exc).__name__}: {str(exc).splitlines()[0][:160]}",
+                                       threshold_ms=threshold_ms(), checked_at=_now())
             if on_result is not None:
                 on_result(spec, result)
             return result
