@@ -151,14 +151,21 @@ def crawl(roster, db, scheme, **kw):
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="抓取时使用的数据库文件。")
 @click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认最近一次）。")
-def replay(db, campaign_id):
-    """不联网，用保存的快照重新检查一次抓取任务，按 JSON 行输出结果。"""
-    from .crawler.campaign import dumps, latest_campaign, replay as replay_campaign
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="text：中文摘要（与抓取时的结果是否一致）；jsonl：每份指南一行 JSON。")
+def replay(db, campaign_id, fmt):
+    """不联网，用保存的快照重新检查一次抓取任务，并与抓取时的结果比较。"""
+    from .crawler.campaign import dumps, latest_campaign, open_stores, replay as replay_campaign
+    from .reports.console import replay_summary
 
     campaign_id = campaign_id or latest_campaign(db)
     if campaign_id is None:
         raise click.UsageError(f"{db} 中没有抓取任务")
-    click.echo(dumps(replay_campaign(db, campaign_id)), nl=False)
+    rows = replay_campaign(db, campaign_id)
+    if fmt == "jsonl":
+        click.echo(dumps(rows), nl=False)
+    else:
+        click.echo(replay_summary(rows, open_stores(db)[0].findings(campaign_id), campaign_id))
 
 
 @main.command()
@@ -247,11 +254,13 @@ def _decision_command(action: str, doc: str, who_help: str):
     @click.argument("key")
     @_DB_OPTION
     @click.option("--who", required=True, help=who_help)
-    @click.option("--why", help="理由（确认以外的决定必须填写）。")
+    @click.option("--why", help="理由（必填：每项决定都连同理由留档）。")
     @click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认含该问题的最近一次任务）。")
     def command(key, db, who, why, campaign_id):
         from .review import ACTION_LABELS, STATUS_LABELS, ReviewError, decide
 
+        if not (why or "").strip():
+            _review_fail(ReviewError(f"{ACTION_LABELS[action]}必须说明理由（--why）：每项决定都连同理由留档"))
         try:
             done = decide(_review_store(db), key, action, who=who, why=why, campaign_id=campaign_id)
         except ReviewError as exc:

@@ -56,8 +56,12 @@ def write_roster(manifest: dict, path: Path) -> Path:
     rows = [{"department": d["name"], "region": "演示市", "profile": FAMILY_PROFILES[d["family_name"]],
              "listing": d["listing_url"], "homepage": pages[d["name"]]["url"], "channel": pages[d["name"]]["channel"]}
             for d in manifest["departments"]]
+    # The demo's roster has no government office: its government homepages (H001)
+    # are attached to the first department, as a real roster attaches them to 市政府办公厅.
+    govs = [{"url": p["url"], "name": p["name"], "department": rows[0]["department"]}
+            for p in manifest["portal_pages"]["pages"] if p["role"] == "government"]
     data = {"campaign": "演示门户抓取", "allow_private": True, "branch_link": manifest["portal_pages"]["branch_link"],
-            "departments": rows}
+            "gov_homepages": govs, "departments": rows}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
