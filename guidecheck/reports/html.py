@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..catalog import element_title
-from .tables import (TEMPLATE_DIR, indicator_titles, label, labels, material_text, points, ranking, safe_href,
-                     safe_src, word)
+from .tables import (TEMPLATE_DIR, http_note, indicator_titles, label, labels, material_text, points, ranking,
+                     safe_href, safe_src, word)
 
 STATUS_ORDER = ("counted", "confirmed", "upheld", "needs_review", "dismissed", "overturned", "not_counted")
 
@@ -128,7 +128,7 @@ def _finding_view(f: dict, anchors: dict[str, str], titles: dict[str, str], form
         "link": None if not link else {
             "url": link.get("url") or "", "href": safe_href(link.get("url")),
             "status": label("link_status", link.get("status")), "reason": link.get("reason") or "",
-            "http": word("http", code=link["http_status"]) if link.get("http_status") else "",
+            "http": http_note(link),
             "tone": {"ok": "", "skipped": "", "review": "review"}.get(link.get("status"), "bad"),
         },
         "screenshot": f.get("screenshot") or "",

@@ -62,14 +62,22 @@ def material_text(material) -> str:
     return word("material", n=material + 1) if isinstance(material, int) else ""
 
 
+def http_note(link: dict) -> str:
+    """"HTTP 429" for a link result, unless its reason already says it."""
+    code = link.get("http_status")
+    if not code:
+        return ""
+    text = word("http", code=code)
+    return "" if text in (link.get("reason") or "") else text
+
+
 def link_text(link: dict | None) -> str:
     if not link:
         return ""
     parts = [label("link_status", link.get("status"))]
     if link.get("reason"):
         parts.append(link["reason"])
-    if link.get("http_status"):
-        parts.append(word("http", code=link["http_status"]))
+    parts.append(http_note(link))
     return f"{word('link')}：{link.get('url', '')}（{'，'.join(p for p in parts if p)}）"
 
 
