@@ -10,6 +10,7 @@ from .cli_options import crawl_options, options_from
 from .errors import CatalogError
 
 STATUS_TEXT = {"new": "未开始", "crawling": "抓取中", "links": "检查链接中", "done": "已完成"}
+ITEM_STATUS_TEXT = {"pending": "待抓取", "fetched": "已抓取", "checked": "已检查", "unsampled": "本月未抽中", "error": "出错"}
 
 
 def _must_exist(ctx, param, db: Path) -> Path:
@@ -95,7 +96,7 @@ def status_cmd(db, campaign_id):
         counts[item["status"]] = counts.get(item["status"], 0) + 1
     click.echo(f"抓取任务 #{campaign_id} {row['name']}：{STATUS_TEXT.get(row['status'], row['status'])}，"
                f"方案 {row['scheme'] or '（未定）'}")
-    click.echo("  事项：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    click.echo("  事项：" + "，".join(f"{ITEM_STATUS_TEXT.get(k, k)} {v}" for k, v in sorted(counts.items())))
     for line in summarize(db, campaign_id).text().splitlines()[1:-2]:
         click.echo(line)
 
