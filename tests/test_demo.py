@@ -130,3 +130,22 @@ def test_a_folder_that_is_not_a_demo_is_refused(tmp_path):
     done = run_demo(out, no_browser_env(tmp_path), "--fresh")
     assert done.returncode == 2 and "不是 guidecheck demo 的结果" in done.stderr
     assert (out / "notes.txt").read_text(encoding="utf-8") == "重要"
+
+
+def test_progress_has_rate_time_left_and_no_silent_gap():
+    import io
+    import time
+
+    from guidecheck.crawler.progress import Progress
+
+    stream = io.StringIO()
+    progress = Progress("在线办理路径", total=40, stream=stream, quiet=0.2)
+    deadline = time.monotonic() + 10
+    while "已用" not in stream.getvalue() and time.monotonic() < deadline:
+        time.sleep(0.05)  # nothing done yet: the tick still says the phase is alive
+    assert "在线办理路径 0/40" in stream.getvalue() and "已用" in stream.getvalue()
+    progress.done(4)
+    progress.close()
+    last = stream.getvalue().splitlines()[-1]
+    assert last.startswith("在线办理路径 4/40（") and ("/秒" in last or "/分" in last)
+    assert "剩余约" in last
