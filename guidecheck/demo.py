@@ -111,6 +111,15 @@ def _prepare(out: Path, fresh: bool) -> dict | None:
         return None
 
 
+def _browser_failure(exc: Exception) -> bool:
+    """Did Chromium fail to start or die (the set-up check passed, the launch did not)?"""
+    from playwright.async_api import Error as PlaywrightError
+
+    from .journeys.pool import BrowserGone
+
+    return isinstance(exc, (PlaywrightError, BrowserGone))
+
+
 def _print_result(db: Path, campaign_id: int, paths: dict, stats, sample_size: int) -> None:
     summary = summarize(db, campaign_id)
     summary.crawl_stats = stats
@@ -170,7 +179,13 @@ def run_demo(out: Path, options: CrawlOptions | None = None, sample_size: int = 
             store.update_campaign_settings(campaign_id, {"sample": sample})
         state = {"campaign_id": campaign_id, "port": portal.port, "sample_size": sample_size, "done": False}
         (out / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
-        stats = assessment.run(db, campaign_id, options)
+        try:
+            stats = assessment.run(db, campaign_id, options)
+        except Exception as exc:  # noqa: BLE001 - only a browser that would not start is caught here
+            if not options.journeys or not _browser_failure(exc):
+                raise
+            click.echo(setup.say("browser_failed", reason=str(exc).strip().splitlines()[0][:160]), err=True)
+            stats = None
     paths = assessment.report(db, campaign_id, out / "report")
     state["done"] = True
     (out / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
