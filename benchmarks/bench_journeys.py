@@ -73,7 +73,15 @@ def main(argv=None) -> int:
     ap.add_argument("--fast", type=int, default=24, help="journeys to fast pages for throughput (0: skip)")
     ap.add_argument("--no-trace", action="store_true", help="without Playwright tracing (default: traced, as runs are)")
     ap.add_argument("--chromium", default=None)
+    ap.add_argument("--waiting", type=int, default=None,
+                    help="runs that may wait off-lane for a slow page (defaults.yaml sampling.waiting; 0: none)")
     args = ap.parse_args(argv)
+    if args.waiting is not None:
+        from guidecheck.journeys.config import defaults
+
+        defaults()["sampling"]["waiting"] = args.waiting
+        if args.waiting == 0:
+            defaults()["sampling"]["step_aside_seconds"] = 1e9
     delays = [int(x) for x in args.delays.split(",")]
     lanes = [int(x) for x in args.contexts.split(",")]
     rows = []

@@ -17,7 +17,7 @@ from .offline import check_path, expand_paths, offline_codes
 from .cli_options import crawl_options as _crawl_options, options_from as _options_from
 from .cli_zh import install as _chinese_click
 
-_chinese_click()
+_chinese_click()  # before the commands below are defined (their Path types name themselves in Chinese)
 from .reports.console import jsonl_line, summary_line, text_block
 
 
@@ -355,6 +355,7 @@ from .cli_campaign import campaign, report  # noqa: E402
 
 main.add_command(campaign)
 main.add_command(report)
+_chinese_click(main)
 
 if __name__ == "__main__":
     main()

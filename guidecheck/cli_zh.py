@@ -26,9 +26,38 @@ def ntranslate(singular: str, plural: str, n: int) -> str:
     return translate(singular if n == 1 else plural)
 
 
+TYPE_NAMES = {"StringParamType": "文本", "IntParamType": "整数", "FloatParamType": "数字", "BoolParamType": "是或否",
+              "IntRange": "整数范围", "FloatRange": "数字范围", "UUIDParameterType": "UUID"}
+
+
+def install(group=None) -> None:
+    """Translate click's words (once); with a command group, also the usage
+    placeholders ([OPTIONS], COMMAND [ARGS]...) of it and all its commands."""
+    _install_words()
+    if group is not None:
+        _placeholders(group)
+
+
+def _placeholders(command) -> None:
+    import click
+
+    command.options_metavar = translate("[OPTIONS]")
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = translate("COMMAND [ARGS]...")
+        for sub in command.commands.values():
+            _placeholders(sub)
+
+
 @functools.cache
-def install() -> None:
+def _install_words() -> None:
     import importlib
+
+    import click.types
+
+    for cls_name, name in TYPE_NAMES.items():
+        cls = getattr(click.types, cls_name, None)
+        if cls is not None:
+            cls.name = name
 
     for name in CLICK_MODULES:
         try:
