@@ -56,14 +56,18 @@ def write_roster(manifest: dict, path: Path) -> Path:
     rows = [{"department": d["name"], "region": "演示市", "profile": FAMILY_PROFILES[d["family_name"]],
              "listing": d["listing_url"], "homepage": pages[d["name"]]["url"], "channel": pages[d["name"]]["channel"]}
             for d in manifest["departments"]]
-    # The demo's roster has no government office: its government homepages (H001)
-    # are attached to the first department, as a real roster attaches them to 市政府办公厅.
-    govs = [{"url": p["url"], "name": p["name"], "department": rows[0]["department"]}
-            for p in manifest["portal_pages"]["pages"] if p["role"] == "government"]
     data = {"campaign": "演示门户抓取", "allow_private": True, "branch_link": manifest["portal_pages"]["branch_link"],
-            "gov_homepages": govs, "departments": rows}
+            "departments": rows}
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def gov_homepages(manifest: dict) -> list[dict]:
+    """The portal's government homepages (H001), attached to the first department:
+    the demo's roster has no government office, to which a real roster attaches them."""
+    first = manifest["departments"][0]["name"]
+    return [{"url": p["url"], "name": p["name"], "department": first}
+            for p in manifest["portal_pages"]["pages"] if p["role"] == "government"]
 
 
 def planted_keys(manifest: dict) -> list[str]:
@@ -176,7 +180,7 @@ def run_demo(out: Path, options: CrawlOptions | None = None, sample_size: int = 
             campaign_id = assessment.create(db, roster, DEMO_SCHEME, name="演示门户月度抽查", sample_size=sample_size)
             store = Store(db)
             sample = {**store.campaign(campaign_id)["settings"]["sample"], "include": planted_keys(manifest)}
-            store.update_campaign_settings(campaign_id, {"sample": sample})
+            store.update_campaign_settings(campaign_id, {"sample": sample, "gov_homepages": gov_homepages(manifest)})
         state = {"campaign_id": campaign_id, "port": portal.port, "sample_size": sample_size, "done": False}
         (out / STATE_FILE).write_text(json.dumps(state), encoding="utf-8")
         try:
