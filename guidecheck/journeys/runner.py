@@ -21,17 +21,10 @@ When that figure is missing or disagrees with the monotonic clock around
 click() and the outcome (it must lie between 0 and the monotonic figure), the
 monotonic figure is used and the run says so (`timing: monotonic`).
 
-Sampling (defaults.yaml `sampling`). A journey runs once when its first run
-reached the handling page far from the J001 threshold (more than
-`repeat_within` of the threshold away: 0.2 s or 9 s against 5 s), and up to
-`options.runs` times (median kept) when any run came near it; failures and
-list pages are repeated as before (a blip must not become a finding).
-
-Lanes. `options.contexts` runs drive Chromium at once (opening pages and
-clicking need the CPU). A run that has waited `step_aside_seconds` after its
-click for a slow handling page steps aside: it keeps waiting (and timing, on
-the pages' own clocks) while another run takes its lane, up to `waiting` such
-runs at once. A slow page or one that never finishes no longer holds a lane.
+Sampling and lanes (lanes.py, defaults.yaml `sampling`): a journey runs once
+when its first run lands far from the J001 threshold, up to `options.runs`
+times near it (median kept); a run waiting on a slow handling page steps out
+of its lane so that another run can use it.
 """
 from __future__ import annotations
 
@@ -43,10 +36,11 @@ import time
 from pathlib import Path
 from urllib.parse import unquote
 
-from .config import JourneyProfile, defaults
+from .config import JourneyProfile
+from .lanes import Lanes, Slot, more_runs, sampling
 from .pagescript import FIND_CONTROL
 from .pool import BrowserGone, BrowserPool
-from .result import REPEATED, JourneyResult, JourneyRun, summarize_runs
+from .result import JourneyResult, JourneyRun, summarize_runs
 from .run_state import (  # noqa: F401  (JourneyOptions, JourneySpec: the runner's public API)
     TICK, JourneyOptions, JourneySpec, ToolError, _connected, _gone, _list_like, _net_reason, _quietly, _Run,
     _url, depth_of, threshold_ms,
@@ -77,40 +71,6 @@ async def _find_control(run: _Run, page, spec: JourneySpec, options: JourneyOpti
         await asyncio.sleep(0.2)
 
 
-def sampling() -> dict:
-    return defaults()["sampling"]
-
-
-class Lanes:
-    """Who drives Chromium now: `active` runs at once, plus up to `waiting` runs
-    that stepped aside to wait for a slow handling page (see module doc)."""
-
-    def __init__(self, active: int, waiting: int | None = None):
-        waiting = sampling()["waiting"] if waiting is None else waiting
-        self.active = asyncio.Semaphore(max(1, active))
-        self.open = asyncio.Semaphore(max(1, active) + max(0, waiting))
-
-    @contextlib.asynccontextmanager
-    async def lane(self):
-        async with self.open:
-            await self.active.acquire()
-            slot = _Slot(self.active)
-            try:
-                yield slot
-            finally:
-                slot.step_aside()
-
-
-class _Slot:
-    def __init__(self, semaphore: asyncio.Semaphore):
-        self.semaphore, self.held = semaphore, True
-
-    def step_aside(self) -> None:
-        if self.held:
-            self.held = False
-            self.semaphore.release()
-
-
 async def _one_run(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
                    run_no: int, lanes: Lanes | None = None) -> tuple[JourneyRun, dict]:
     """One run in a fresh context; (the run, what the guide page offered)."""
@@ -120,7 +80,7 @@ async def _one_run(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions
 
 
 async def _one_run_in_lane(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
-                           run_no: int, slot: _Slot) -> tuple[JourneyRun, dict]:
+                           run_no: int, slot: Slot) -> tuple[JourneyRun, dict]:
     offered: dict = {}
     budget = options.guide_timeout + options.control_timeout + options.limit + 30
     try:
@@ -409,20 +369,6 @@ def _timeout(run: _Run, target, click_mono: float, clicks: int, t0: float, now: 
 
 # ---------------------------------------------------------------- a journey
 
-def _more_runs(runs: list[JourneyRun], options: JourneyOptions) -> bool:
-    """Run the journey again? Not past `options.runs`, not after a status that
-    repeating would not change (result.REPEATED) or a run the time limit ended;
-    a reached page only when some run came near the J001 threshold."""
-    last = runs[-1]
-    if len(runs) >= max(1, options.runs) or last.status not in REPEATED or last.timed_out:
-        return False
-    if last.status != "reached":
-        return True
-    near = float(sampling()["repeat_within"]) * threshold_ms()
-    return any(r.status == "reached" and r.elapsed_ms is not None and abs(r.elapsed_ms - threshold_ms()) <= near
-               for r in runs)
-
-
 async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions | None = None,
                       lanes: Lanes | None = None) -> JourneyResult:
     """Run one journey once, or up to `options.runs` times when it is near the
@@ -437,7 +383,7 @@ async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOpti
             run, seen = await _one_run(pool, spec, options, workdir, len(runs) + 1, lanes)
             offered = offered or seen
             runs.append(run)
-            if not _more_runs(runs, options):
+            if not more_runs(runs, options):
                 break
         status, reason, median, rep = summarize_runs(runs)
         result = JourneyResult(
