@@ -39,6 +39,7 @@ DEMO_SAMPLE = 10
 # The demo's links answer from this machine: a retry (up to three timeouts on
 # the planted 30-second link) shows nothing the first answer did not.
 DEMO_LINK_RETRIES = 0
+DEMO_LINK_TIMEOUT = 5.0  # seconds: the portal answers at once, or (the planted slow link) after 30 s
 STATE_FILE = "demo.json"
 MESSAGES = {
     "started": "演示门户已启动：{url}（本机临时地址，演示结束即关闭）",
@@ -142,6 +143,7 @@ def run_demo(out: Path, options: CrawlOptions | None = None, sample_size: int = 
 
     options = options or CrawlOptions()
     options.link_retries = min(options.link_retries, DEMO_LINK_RETRIES)
+    options.link_timeout = min(options.link_timeout, DEMO_LINK_TIMEOUT)
     previous = _prepare(out, fresh)
     db = out / "campaign.db"
     if previous and previous.get("done"):

@@ -91,7 +91,10 @@ async def _one_run_in_lane(pool: BrowserPool, spec: JourneySpec, options: Journe
             try:
                 await run.setup()
                 if options.trace and options.keep_evidence != "none":
-                    await ctx.tracing.start(snapshots=True, screenshots=False, sources=False)
+                    # DOM snapshots (a quarter of a run's cost) from the second run on: a
+                    # journey is repeated only near the threshold or after a failure, where
+                    # the evidence matters; a first run's trace keeps actions and network.
+                    await ctx.tracing.start(snapshots=run_no > 1, screenshots=False, sources=False)
                     tracing = True
                 result, shot_page = await asyncio.wait_for(_drive(run, spec, options, offered), budget)
             except TimeoutError:
