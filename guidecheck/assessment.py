@@ -147,6 +147,7 @@ def score(db_path: Path, campaign_id: int):
 def report(db_path: Path, campaign_id: int, out_dir: Path, formats=("html", "xlsx", "csv", "json")) -> dict:
     from .report_model import build_report_model
     from .reports import write_reports
+    from .reports.evidence import campaign_evidence
 
     store, _ = open_stores(db_path)
     campaign_score, guides, scheme = score(db_path, campaign_id)
@@ -154,7 +155,8 @@ def report(db_path: Path, campaign_id: int, out_dir: Path, formats=("html", "xls
     model = build_report_model(campaign_score, guides, scheme,
                                campaign={"id": campaign_id, "name": campaign["name"],
                                          "created_at": campaign["created_at"]},
-                               link_results=store.link_results(campaign_id))
+                               link_results=store.link_results(campaign_id),
+                               evidence=campaign_evidence(db_path, campaign_id))
     out_dir.mkdir(parents=True, exist_ok=True)
     return write_reports(model, out_dir, formats)
 

@@ -15,6 +15,9 @@ from .checks import CheckContext
 from .errors import CatalogError, InputError
 from .offline import check_path, expand_paths, offline_codes
 from .cli_options import crawl_options as _crawl_options, options_from as _options_from
+from .cli_zh import install as _chinese_click
+
+_chinese_click()  # before the commands below are defined (their Path types name themselves in Chinese)
 from .reports.console import jsonl_line, summary_line, text_block
 
 
@@ -155,25 +158,50 @@ def crawl(roster, db, scheme, **kw):
 @click.option("--db", type=click.Path(exists=True, dir_okay=False, path_type=Path), required=True,
               help="抓取时使用的数据库文件。")
 @click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认最近一次）。")
-def replay(db, campaign_id):
-    """不联网，用保存的快照重新检查一次抓取任务，按 JSON 行输出结果。"""
-    from .crawler.campaign import dumps, latest_campaign, replay as replay_campaign
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
+              help="text：中文摘要（与抓取时的结果是否一致）；jsonl：每份指南一行 JSON。")
+def replay(db, campaign_id, fmt):
+    """不联网，用保存的快照重新检查一次抓取任务，并与抓取时的结果比较。"""
+    from .crawler.campaign import dumps, latest_campaign, open_stores, replay as replay_campaign
+    from .reports.console import replay_summary
 
     campaign_id = campaign_id or latest_campaign(db)
     if campaign_id is None:
         raise click.UsageError(f"{db} 中没有抓取任务")
-    click.echo(dumps(replay_campaign(db, campaign_id)), nl=False)
+    rows = replay_campaign(db, campaign_id)
+    if fmt == "jsonl":
+        click.echo(dumps(rows), nl=False)
+    else:
+        click.echo(replay_summary(rows, open_stores(db)[0].findings(campaign_id), campaign_id))
 
 
 @main.command()
 @click.option("--out", type=click.Path(path_type=Path), default=Path("out/demo"), show_default=True,
               help="结果写入的文件夹。")
+@click.option("--fresh", is_flag=True, help="清空 --out 中上次的演示结果，从头开始（默认：继续未完成的，已完成的不重跑）。")
 @_crawl_options
-def demo(out, **kw):
-    """演示：启动随附的演示门户，完整抓取、检查链接并写出报告，打印其位置。"""
+def demo(out, fresh, **kw):
+    """演示：检查运行环境，启动随附的演示门户，抓取、检查、在浏览器中检查在线办理和网站首页，评分并写出报告。"""
     from .demo import run_demo
 
-    sys.exit(run_demo(out, _options_from(kw, allow_private=True)))
+    sys.exit(run_demo(out, _options_from(kw, allow_private=True), fresh=fresh))
+
+
+@main.command()
+@click.option("--chromium", help="Chromium 可执行文件路径（默认：环境变量 GUIDECHECK_CHROMIUM，再是 PATH 中的 chromium）。")
+@click.option("--no-install", is_flag=True, help="只检查，不用 apt-get 安装缺少的浏览器和中文字体。")
+def setup(chromium, no_install):
+    """检查（Debian 上以 root 运行时并安装）浏览器检查所需的 Chromium 和中文字体；缺少时说明如何安装。
+
+    退出码：0 都已就绪，1 缺少浏览器或中文字体。"""
+    from .setup import ensure, say
+
+    state = ensure(chromium, install=not no_install)
+    for line in state.messages:
+        click.echo(line)
+    if state.has_browser and state.font:
+        click.echo(say("ready"))
+    sys.exit(0 if state.has_browser and state.font else 1)
 
 
 
@@ -233,11 +261,13 @@ def _decision_command(action: str, doc: str, who_help: str):
     @click.argument("key")
     @_DB_OPTION
     @click.option("--who", required=True, help=who_help)
-    @click.option("--why", help="理由（确认以外的决定必须填写）。")
+    @click.option("--why", help="理由（必填：每项决定都连同理由留档）。")
     @click.option("--campaign", "campaign_id", type=int, help="抓取任务编号（默认含该问题的最近一次任务）。")
     def command(key, db, who, why, campaign_id):
         from .review import ACTION_LABELS, STATUS_LABELS, ReviewError, decide
 
+        if not (why or "").strip():
+            _review_fail(ReviewError(f"{ACTION_LABELS[action]}必须说明理由（--why）：每项决定都连同理由留档"))
         try:
             done = decide(_review_store(db), key, action, who=who, why=why, campaign_id=campaign_id)
         except ReviewError as exc:
@@ -335,6 +365,7 @@ from .cli_web import serve, users; main.add_command(users); main.add_command(ser
 main.add_command(campaign)
 main.add_command(report)
 from .cli_compare import compare as _compare; main.add_command(_compare)  # noqa: E402,E702
+_chinese_click(main)
 
 if __name__ == "__main__":
     main()

@@ -10,11 +10,19 @@ from .cli_options import crawl_options, options_from
 from .errors import CatalogError
 
 STATUS_TEXT = {"new": "未开始", "crawling": "抓取中", "links": "检查链接中", "done": "已完成"}
+ITEM_STATUS_TEXT = {"pending": "待抓取", "fetched": "已抓取", "checked": "已检查", "unsampled": "本月未抽中", "error": "出错"}
+
+
+def _must_exist(ctx, param, db: Path) -> Path:
+    if db is not None and not db.exists():
+        raise click.UsageError(f"数据库 {db} 不存在：请先运行 guidecheck campaign create --db {db} --roster 名单.yaml "
+                               f"--scheme 方案 创建抓取任务。", ctx)
+    return db
 
 
 def _db_option(must_exist: bool):
-    return click.option("--db", type=click.Path(dir_okay=False, exists=must_exist, path_type=Path), required=True,
-                        help="抓取任务数据库文件（SQLite）。")
+    return click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
+                        callback=_must_exist if must_exist else None, help="抓取任务数据库文件（SQLite）。")
 
 
 def _latest(db: Path, campaign_id: int | None) -> int:
@@ -88,7 +96,7 @@ def status_cmd(db, campaign_id):
         counts[item["status"]] = counts.get(item["status"], 0) + 1
     click.echo(f"抓取任务 #{campaign_id} {row['name']}：{STATUS_TEXT.get(row['status'], row['status'])}，"
                f"方案 {row['scheme'] or '（未定）'}")
-    click.echo("  事项：" + "，".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    click.echo("  事项：" + "，".join(f"{ITEM_STATUS_TEXT.get(k, k)} {v}" for k, v in sorted(counts.items())))
     for line in summarize(db, campaign_id).text().splitlines()[1:-2]:
         click.echo(line)
 

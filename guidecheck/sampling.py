@@ -19,6 +19,11 @@ a roster's monthly campaigns and each month's draw continues the last one.
   month) leave it and are never drawn; one that comes back keeps its state.
 - The draw is reproducible: random.Random seeded from a hash of (seed, month,
   department key) over the sorted pool.
+- Items that must be checked this month (`include`: e.g. items with complaints,
+  or the demo's planted defects; the campaign setting `sample.include`) are
+  taken first, whatever their rotation state, and count toward the size; the
+  rest of the sample is drawn as above. More included items than `size`: all
+  of them are taken and nothing is drawn.
 """
 from __future__ import annotations
 
@@ -67,11 +72,17 @@ def _rng(seed: int, month: str, dept_key: str) -> random.Random:
 
 
 def plan_draw(listed: list[str], checked_cycle: dict[str, int], cycle: int, size: int,
-              rng: random.Random) -> tuple[list[str], list[int], int]:
+              rng: random.Random, include: list[str] | tuple = ()) -> tuple[list[str], list[int], int]:
     """The pure part of a draw: (items, the cycle of each, the department's cycle
     afterwards). `checked_cycle` maps item keys to the last cycle they were checked
-    in (absent or 0: never)."""
+    in (absent or 0: never). `include`: items taken first (those listed)."""
     listed = sorted(set(listed))
+    forced = sorted(set(include) & set(listed))
+    if forced:
+        others = [k for k in listed if k not in set(forced)]
+        rest, cycles, after = (plan_draw(others, checked_cycle, cycle, size - len(forced), rng)
+                               if size > len(forced) and others else ([], [], cycle))
+        return forced + rest, [cycle] * len(forced) + cycles, after
     remaining = [k for k in listed if checked_cycle.get(k, 0) < cycle]
     if len(remaining) >= size:
         first = sorted(rng.sample(remaining, size))
@@ -85,7 +96,7 @@ def plan_draw(listed: list[str], checked_cycle: dict[str, int], cycle: int, size
 
 
 def draw_sample(store, *, department_key: str, items: list[str], size: int = DEFAULT_SIZE, seed: int,
-                month: str, campaign_id: int | None = None) -> list[str]:
+                month: str, campaign_id: int | None = None, include: list[str] | tuple = ()) -> list[str]:
     """The month's sample of `items` (the department's currently listed item keys).
 
     Returns the stored draw when this department already has one for `month`
@@ -107,7 +118,7 @@ def draw_sample(store, *, department_key: str, items: list[str], size: int = DEF
             raise SamplingError(f"部门“{department_key}”已抽取到 {latest}，不能再为更早的 {month} 抽样")
         cycle, known = store.rotation_state(department_key)
         checked = {key: row["checked_cycle"] or 0 for key, row in known.items()}
-        drawn, cycles, after = plan_draw(items, checked, cycle, size, _rng(seed, month, department_key))
+        drawn, cycles, after = plan_draw(items, checked, cycle, size, _rng(seed, month, department_key), include)
         store.save_draw(department_key, month=month, seed=seed, size=size, listed=sorted(set(items)),
                         drawn=drawn, cycles=cycles, cycle=after, campaign_id=campaign_id)
     return drawn
@@ -135,8 +146,11 @@ def rotation_status(store, department_key: str) -> dict:
 
 def draw_campaign(store, campaign_id: int, *, month: str, size: int = DEFAULT_SIZE) -> dict[int, list[str]]:
     """Draw (or fetch the stored draw) for every department of a campaign from its
-    discovered items, with the campaign's seed. Returns department id -> item keys."""
-    seed = int(store.campaign(campaign_id).get("seed") or 0)
+    discovered items, with the campaign's seed and its `sample.include` setting.
+    Returns department id -> item keys."""
+    campaign = store.campaign(campaign_id)
+    seed = int(campaign.get("seed") or 0)
+    include = ((campaign.get("settings") or {}).get("sample") or {}).get("include") or []
     by_department: dict[int, list[str]] = {}
     for item in store.items(campaign_id):
         by_department.setdefault(item["department_id"], []).append(item["item_key"])
@@ -144,7 +158,7 @@ def draw_campaign(store, campaign_id: int, *, month: str, size: int = DEFAULT_SI
     for dept in store.departments(campaign_id):
         out[dept["id"]] = draw_sample(store, department_key=department_key(dept["name"], dept.get("region")),
                                       items=by_department.get(dept["id"], []), size=size, seed=seed, month=month,
-                                      campaign_id=campaign_id)
+                                      campaign_id=campaign_id, include=include)
     return out
 
 

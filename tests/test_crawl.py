@@ -111,7 +111,7 @@ def test_replay_without_network_gives_the_live_findings(crawled, tmp_path):
     live = {(r["item_key"], r["source"]): r["findings"] for r in Store(db).results(1)}
     # Replay in a process that cannot reach the portal: point it at a copy, with the portal
     # unreachable by construction (replay never opens a connection; a request would hang here).
-    result = run_cli("replay", "--db", db)
+    result = run_cli("replay", "--db", db, "--format", "jsonl")
     replayed = {}
     for line in result.stdout.splitlines():
         row = json.loads(line)

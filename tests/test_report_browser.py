@@ -172,3 +172,54 @@ def test_planted_script_does_not_run(opened):
     assert PLANTED_EVIDENCE in row.locator(".evidence q").inner_text()
     assert row.locator(".item-name a").count() == 0  # the javascript: URL is no link
     assert PLANTED_DEPARTMENT in page.locator("article.dept-card h3").all_inner_texts()
+
+
+def test_journey_screenshot_beside_its_finding_opens_full_size(browser, tmp_path):
+    """A J finding's screenshot (an absolute path, as the store keeps it) is copied
+    next to the report and shown as a thumbnail that links to the full image."""
+    shot = tmp_path / "store" / "journeys" / "7" / "screenshot.png"
+    shot.parent.mkdir(parents=True)
+    shot.write_bytes(png(640, 400))
+    model = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    finding = dict(model["findings"][0], rule="J001", rule_title="点击后5秒内未到达办理页面", key="j" * 40,
+                   screenshot=str(shot), trace=None, page_snapshot=None)
+    model["findings"].append(finding)
+    out = tmp_path / "report"
+    path = write_reports(model, out, formats=("html", "json"))["html"]
+    stored = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    src = next(f["screenshot"] for f in stored["findings"] if f["key"] == "j" * 40)
+    assert not Path(src).is_absolute() and (out / src).read_bytes() == shot.read_bytes()
+    assert str(tmp_path / "store") not in path.read_text(encoding="utf-8")  # no internal path in the page
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(path.as_uri())
+        row = page.locator("tr.finding[data-rule='J001']")
+        img = row.locator("img.thumb")
+        assert img.count() == 1
+        assert img.evaluate("i => i.complete && i.naturalWidth") == 640  # the image loaded
+        shown = img.bounding_box()
+        assert 0 < shown["width"] < 640  # a thumbnail …
+        assert row.locator("a:has(img.thumb)").get_attribute("href") == src  # … opening the full image
+    finally:
+        page.close()
+
+
+def test_chinese_text_renders_as_glyphs_not_boxes(browser, report):
+    """With a CJK font installed, Chinese in the report draws real glyphs: the same
+    element shows different pixels for Chinese text and for characters no font
+    has (drawn as empty boxes). Without a CJK font both would be boxes."""
+    _, path = report
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(path.as_uri())
+        heading = page.locator("h1")
+        heading.evaluate("h => { h.textContent = '办事指南检查评分'; h.style.display = 'inline-block'; }")
+        chinese = heading.screenshot()
+        heading.evaluate("h => { h.textContent = '\\u{10FFFD}'.repeat(8); }")
+        boxes = heading.screenshot()
+        heading.evaluate("h => { h.textContent = '\\u{10FFFC}'.repeat(8); }")
+        other_boxes = heading.screenshot()
+        assert boxes == other_boxes  # two unknown characters look alike: boxes
+        assert chinese != boxes
+    finally:
+        page.close()

@@ -385,3 +385,106 @@ def test_ranking_ties_and_veto():
              {"name": "戊", "total_score": None}, {"name": "己", "total_score": 4.0}]
     assert [(r, d["name"]) for r, d in ranking(depts)] == [(1, "乙"), (1, "丙"), (3, "甲"), (4, "己"), (None, "戊"),
                                                           (None, "丁")]
+
+
+def _deductions_add_up(model: dict) -> int:
+    """Per department and indicator: the findings' deductions sum to points − score.
+    Returns how many indicator rows were checked."""
+    from collections import defaultdict
+
+    sums = defaultdict(float)
+    for f in model["findings"]:
+        assert abs(f["amount"] - sum(d["amount"] for d in f["deductions"])) < 1e-9
+        for d in f["deductions"]:
+            sums[(f["department"], d["indicator"])] += d["amount"]
+    checked = 0
+    for dept in model["departments"]:
+        for ind in dept["indicators"]:
+            if ind["judged"] and ind["score"] is not None and ind["points"]:
+                assert abs(sums[(dept["name"], ind["id"])] - (ind["points"] - ind["score"])) < 1e-4, \
+                    (dept["name"], ind["id"], sums[(dept["name"], ind["id"])], ind["points"], ind["score"])
+                checked += 1
+    return checked
+
+
+def _scored_model(guides_by_dept: dict, codes: set[str]):
+    from guidecheck import schemes
+    from guidecheck.report_model import build_report_model
+    from guidecheck.scoring import DepartmentInput, score_campaign
+
+    scheme = schemes.load("fj-2020-dept")
+    score = score_campaign([DepartmentInput(n, g) for n, g in guides_by_dept.items()], scheme, codes)
+    return build_report_model(score, guides_by_dept, scheme, campaign={"id": 1, "name": "样例",
+                                                                        "created_at": "2026-12-04T07:40:03+00:00"})
+
+
+def test_deductions_add_up_in_the_json_report(tmp_path):
+    """Saved pages scored under fj-2020-dept, written as report.json and read back:
+    every department's per-finding deductions sum to each indicator's points − score."""
+    from guidecheck.offline import check_path, expand_paths, offline_codes
+
+    codes = offline_codes()
+    guides = {}
+    for folder in sorted(p for p in (FIXTURE.parent / "score").iterdir() if p.is_dir()):
+        guides[folder.name] = [g for source, path, _ in expand_paths([str(folder)])
+                               for g in check_path(source, path, codes)]
+    paths = write_reports(_scored_model(guides, codes), tmp_path, formats=("json",))
+    model = json.loads(paths["json"].read_text(encoding="utf-8"))
+    assert _deductions_add_up(model) >= 3
+    assert any(f["deducts"] for f in model["findings"])
+
+
+def test_all_or_nothing_shared_and_two_indicators_named():
+    """Three homepage findings under a 1-point all-or-nothing indicator (they even
+    share a key: the same page, rule and element) show a third each; a finding
+    that deducts under two indicators names both."""
+    from guidecheck.model import Finding, GuideRecord
+    from guidecheck.offline import CheckedGuide
+
+    page = CheckedGuide(GuideRecord(source="http://site.example.cn/", url="http://site.example.cn/"),
+                        [Finding(rule="H003", element=None, outcome="fail", message=f"缺少{m}",
+                                 evidence="http://site.example.cn/") for m in ("ICP备案编号", "网站标识码", "找错入口")])
+    guide = CheckedGuide(GuideRecord(source="g1.html", url="http://zwfw.example.cn/g1.html",
+                                     elements={"name": "食品经营许可"}),
+                         [Finding(rule="E001", element="location", outcome="fail", message="缺少办理地点", evidence="")])
+    model = _scored_model({"市场监管局": [guide, page]}, {"E001", "H003"})
+    assert _deductions_add_up(model) >= 2
+    homepage = [f for f in model["findings"] if f["rule"] == "H003"]
+    assert len(homepage) == 3 and sum(f["amount"] for f in homepage) == pytest.approx(1.0)
+    assert all(f["amount"] == pytest.approx(1 / 3, abs=1e-3) for f in homepage)
+    e001 = next(f for f in model["findings"] if f["rule"] == "E001")
+    assert {d["indicator"] for d in e001["deductions"]} == {"guide-publishing", "guide-accuracy"}
+    assert e001["amount"] == pytest.approx(sum(d["amount"] for d in e001["deductions"]))
+    html = render_html(model)
+    row = html.split('data-rule="E001"')[1].split("</tr>")[0]
+    assert "办事服务信息发布" in row and "办事指南准确度" in row  # both indicators, by their Chinese titles
+
+
+def test_report_words_are_chinese(tmp_path):
+    """Clauses in words (code as tooltip), indicator titles not ids, scheme source
+    without a path, times in Beijing time, a local-demo notice."""
+    from guidecheck.model import Finding, GuideRecord
+    from guidecheck.offline import CheckedGuide
+
+    guide = CheckedGuide(GuideRecord(source="g1.html", url="http://127.0.0.1:8123/g1.html",
+                                     elements={"name": "食品经营许可"}),
+                         [Finding(rule="E001", element="location", outcome="fail", message="缺少办理地点", evidence="")])
+    model = _scored_model({"市场监管局": [guide]}, {"E001"})
+    assert model["campaign"]["created_at"] == "2026-12-04 15:40:03" and model["timezone"] == "Asia/Shanghai"
+    assert "seeds/" not in json.dumps(model, ensure_ascii=False) and model["scheme"]["source"].startswith("2020年度")
+    assert model["local_portal"] is True
+    html = render_html(model)
+    doc = lxml.html.fromstring(html)
+    clause = doc.cssselect("tr.finding ul.clauses li")[0]
+    assert "重点要素类别" in clause.text_content() and "001 准确度 (2)" in clause.get("title")
+    assert "北京时间" in html and "本机上的演示门户" in html
+    for ind in doc.cssselect("table.indicators tr[data-indicator] td:first-child"):
+        assert ind.text_content().strip() and not any(c.isascii() and c.isalpha() for c in ind.text_content())
+
+
+def test_http_code_is_not_said_twice():
+    from guidecheck.reports.tables import http_note, link_text
+
+    link = {"url": "http://x.cn/a.xlsx", "status": "review", "reason": "请求过于频繁被限流（HTTP 429）", "http_status": 429}
+    assert http_note(link) == "" and link_text(link).count("HTTP 429") == 1
+    assert http_note({**link, "reason": "服务器错误", "http_status": 500}) == "HTTP 500"

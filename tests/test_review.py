@@ -220,7 +220,7 @@ def test_cli_round_trip(tmp_path):
     assert review_key[:12] in out.stdout and "K001" in out.stdout and "待复核 1 条" in out.stdout
     assert fail_key[:12] not in out.stdout
 
-    out = run_cli("confirm", review_key[:8], "--db", db, "--who", "张三")
+    out = run_cli("confirm", review_key[:8], "--db", db, "--who", "张三", "--why", "核实属实")
     assert out.returncode == 0, out.stderr
     assert "已确认" in out.stdout
     assert "待复核 0 条" in run_cli("queue", "--db", db).stdout

@@ -149,3 +149,24 @@ def test_draw_campaign_uses_the_campaign_seed_and_its_departments(store):
         assert draw_sample(other, department_key=DEPT, items=keys(30), seed=11, month="2026-01") == out[big]
     assert {s.campaign_id for s in samples(store, campaign_id=cid)} == {cid}
     assert draw_campaign(store, cid, month="2026-01") == out
+
+
+def test_included_items_are_drawn_first_and_count_toward_the_size(store):
+    items = keys(60)
+    must = ["item-059", "item-003", "not-listed"]
+    drawn = draw_sample(store, department_key=DEPT, items=items, size=10, seed=7, month="2026-01", include=must)
+    assert drawn[:2] == ["item-003", "item-059"] and len(drawn) == 10 and len(set(drawn)) == 10
+    assert "not-listed" not in drawn  # an item not listed this month cannot be checked
+    # the same draw without `include` is random elsewhere: the included ones are not there by chance
+    other = draw_sample(store, department_key="其他部门", items=items, size=10, seed=7, month="2026-01")
+    assert not {"item-003", "item-059"} <= set(other)
+    # they were checked in the cycle like any drawn item: next month draws from the rest
+    nxt = draw_sample(store, department_key=DEPT, items=items, size=10, seed=7, month="2026-02")
+    assert not set(nxt) & set(drawn)
+
+
+def test_more_included_items_than_the_size_are_all_taken(store):
+    items = keys(30)
+    drawn = draw_sample(store, department_key=DEPT, items=items, size=3, seed=1, month="2026-01",
+                        include=keys(5))
+    assert drawn == keys(5)

@@ -479,22 +479,25 @@ def test_report_model_shape_and_statuses():
                                campaign={"id": 3, "name": "十月抽查", "created_at": "2026-10-01T09:00:00+08:00"},
                                link_results=links, evidence={k001: "shots/k001.png"})
     json.dumps(model, ensure_ascii=False)
-    assert set(model) == {"generated_at", "catalog_version", "campaign", "scheme", "departments", "findings"}
-    assert model["campaign"] == {"id": 3, "name": "十月抽查", "created_at": "2026-10-01T09:00:00+08:00"}
+    assert set(model) == {"generated_at", "timezone", "catalog_version", "local_portal", "campaign", "scheme",
+                          "departments", "findings"}
+    # times in the report's zone (Asia/Shanghai by default)
+    assert model["campaign"] == {"id": 3, "name": "十月抽查", "created_at": "2026-10-01 09:00:00"}
     assert model["scheme"]["id"] == "fj-2020-dept" and model["scheme"]["sha256"] == campaign_score.scheme_sha256
     dept_model = model["departments"][0]
     assert set(dept_model) == {"name", "level", "checked", "veto", "veto_reason", "total_points", "total_score",
                                "indicators"}
-    assert set(dept_model["indicators"][0]) == {"id", "title", "clause", "points", "deducted", "score", "judged",
-                                                "value"}
+    assert set(dept_model["indicators"][0]) == {"id", "title", "clause", "form", "points", "deducted", "score",
+                                                "judged", "value"}
     # publishing: a/materials (M101; M103 dismissed), a/faq (Q901), b/fee = 3 items × 0.2 → 1.4
     # (the K001 on materials is the same item as M101); accuracy: M101, K001 (case 4), E001 = 1.5 → 4.5
     # judged: publishing 2 + accuracy 6 = 8 points; 1.4 + 4.5 = 5.9 (J and H not judged)
     assert (dept_model["total_points"], dept_model["total_score"]) == (8.0, 5.9)
     rows = {r["key"]: r for r in model["findings"]}
     assert set(rows[m101]) == {"key", "department", "item_name", "source", "url", "rule", "rule_title", "clauses",
-                               "element", "element_title", "material", "outcome", "status", "deducts", "amount",
-                               "indicator", "message", "evidence", "fix", "link", "screenshot"}
+                               "clause_texts", "element", "element_title", "material", "outcome", "status",
+                               "deducts", "amount", "indicator", "indicator_title", "deductions", "message",
+                               "evidence", "fix", "link", "screenshot", "trace", "page_snapshot"}
     # M101 takes 0.2 (publishing item) + 0.5 (accuracy case 5)
     assert (rows[m101]["status"], rows[m101]["deducts"], rows[m101]["amount"], rows[m101]["indicator"]) == \
         ("counted", True, 0.7, "guide-publishing")

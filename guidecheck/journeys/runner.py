@@ -20,6 +20,11 @@ actionability checks before the click nor the runner's polling after it count.
 When that figure is missing or disagrees with the monotonic clock around
 click() and the outcome (it must lie between 0 and the monotonic figure), the
 monotonic figure is used and the run says so (`timing: monotonic`).
+
+Sampling and lanes (lanes.py, defaults.yaml `sampling`): a journey runs once
+when its first run lands far from the J001 threshold, up to `options.runs`
+times near it (median kept); a run waiting on a slow handling page steps out
+of its lane so that another run can use it.
 """
 from __future__ import annotations
 
@@ -32,9 +37,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from .config import JourneyProfile
+from .lanes import Lanes, Slot, more_runs, sampling
 from .pagescript import FIND_CONTROL
 from .pool import BrowserGone, BrowserPool
-from .result import REPEATED, JourneyResult, JourneyRun, summarize_runs
+from .result import JourneyResult, JourneyRun, summarize_runs
 from .run_state import (  # noqa: F401  (JourneyOptions, JourneySpec: the runner's public API)
     TICK, JourneyOptions, JourneySpec, ToolError, _connected, _gone, _list_like, _net_reason, _quietly, _Run,
     _url, depth_of, threshold_ms,
@@ -66,18 +72,29 @@ async def _find_control(run: _Run, page, spec: JourneySpec, options: JourneyOpti
 
 
 async def _one_run(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
-                   run_no: int) -> tuple[JourneyRun, dict]:
+                   run_no: int, lanes: Lanes | None = None) -> tuple[JourneyRun, dict]:
     """One run in a fresh context; (the run, what the guide page offered)."""
+    lanes = lanes or Lanes(options.contexts, 0)
+    async with lanes.lane() as slot:
+        return await _one_run_in_lane(pool, spec, options, workdir, run_no, slot)
+
+
+async def _one_run_in_lane(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions, workdir: Path,
+                           run_no: int, slot: Slot) -> tuple[JourneyRun, dict]:
     offered: dict = {}
     budget = options.guide_timeout + options.control_timeout + options.limit + 30
     try:
         async with pool.context(viewport=options.viewport, accept_downloads=True, ignore_https_errors=True) as ctx:
             run = _Run(ctx, spec, options)
+            run.slot = slot
             tracing = False
             try:
                 await run.setup()
                 if options.trace and options.keep_evidence != "none":
-                    await ctx.tracing.start(snapshots=True, screenshots=False, sources=False)
+                    # DOM snapshots (a quarter of a run's cost) from the second run on: a
+                    # journey is repeated only near the threshold or after a failure, where
+                    # the evidence matters; a first run's trace keeps actions and network.
+                    await ctx.tracing.start(snapshots=run_no > 1, screenshots=False, sources=False)
                     tracing = True
                 result, shot_page = await asyncio.wait_for(_drive(run, spec, options, offered), budget)
             except TimeoutError:
@@ -199,9 +216,12 @@ async def _click_and_follow(run: _Run, guide_page, guide_doc: str | None, spec: 
     list_url = ""
     last_inspect = 0.0
     chrome_error_seen = None
+    step_aside = float(sampling()["step_aside_seconds"])
     while True:
         await asyncio.sleep(TICK)
         now = time.monotonic()
+        if now - t0 >= step_aside and getattr(run, "slot", None) is not None:
+            run.slot.step_aside()  # only waiting now: let another run have the lane
         if first_click_at is None and src.get("clicks"):
             first_click_at = src["clicks"][-1]
         if run.crashed:
@@ -352,20 +372,21 @@ def _timeout(run: _Run, target, click_mono: float, clicks: int, t0: float, now: 
 
 # ---------------------------------------------------------------- a journey
 
-async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions | None = None) -> JourneyResult:
-    """Run one journey `options.runs` times (fewer when a run ends in a status
-    that repeating would not change: see result.REPEATED) and summarize. Evidence
+async def run_journey(pool: BrowserPool, spec: JourneySpec, options: JourneyOptions | None = None,
+                      lanes: Lanes | None = None) -> JourneyResult:
+    """Run one journey once, or up to `options.runs` times when it is near the
+    J001 threshold or failed (see _more_runs), and summarize. Evidence
     (screenshot, trace) of the representative run is kept in spec.evidence_dir."""
     options = options or JourneyOptions()
     workdir = Path(tempfile.mkdtemp(prefix="gc-journey-"))
     runs: list[JourneyRun] = []
     offered: dict = {}
     try:
-        for n in range(max(1, options.runs)):
-            run, seen = await _one_run(pool, spec, options, workdir, n + 1)
+        while True:
+            run, seen = await _one_run(pool, spec, options, workdir, len(runs) + 1, lanes)
             offered = offered or seen
             runs.append(run)
-            if run.status not in REPEATED or run.timed_out:
+            if not more_runs(runs, options):
                 break
         status, reason, median, rep = summarize_runs(runs)
         result = JourneyResult(
@@ -419,21 +440,19 @@ async def run_journeys_async(specs: list[JourneySpec], options: JourneyOptions |
     if it dies). `on_result(spec, result)` is called as each finishes."""
     options = options or JourneyOptions()
     own = pool is None
+    lanes = Lanes(options.contexts)
     if own:
-        pool = BrowserPool(options.chromium, options.contexts)
+        pool = BrowserPool(options.chromium, options.contexts + int(sampling()["waiting"]))
         await pool.start()
     try:
-        lanes = asyncio.Semaphore(options.contexts)
-
         async def one(spec):
-            async with lanes:
-                try:
-                    result = await run_journey(pool, spec, options)
-                except Exception as exc:  # noqa: BLE001 - one journey's failure never stops the others
-                    result = JourneyResult(guide_url=spec.guide_url, status="tool_error", item_name=spec.name,
-                                           item_code=spec.code, online_depth=spec.online_depth or "",
-                                           reason=f"检查工具出错：{type(exc).__name__}: {str(exc).splitlines()[0][:160]}",
-                                           threshold_ms=threshold_ms(), checked_at=_now())
+            try:
+                result = await run_journey(pool, spec, options, lanes)
+            except Exception as exc:  # noqa: BLE001 - one journey's failure never stops the others
+                result = JourneyResult(guide_url=spec.guide_url, status="tool_error", item_name=spec.name,
+                                       item_code=spec.code, online_depth=spec.online_depth or "",
+                                       reason=f"检查工具出错：{type(exc).__name__}: {str(exc).splitlines()[0][:160]}",
+                                       threshold_ms=threshold_ms(), checked_at=_now())
             if on_result is not None:
                 on_result(spec, result)
             return result

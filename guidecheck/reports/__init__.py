@@ -6,6 +6,7 @@ the report model (guidecheck/report_model.py) by `write_reports`:
     report.xlsx   汇总 sheet and one 扣分明细 sheet per department
     findings.csv  every finding, UTF-8 with BOM
     report.json   the model itself
+    evidence/     the screenshots, traces and homepage snapshots the findings cite
 """
 from __future__ import annotations
 
@@ -22,6 +23,9 @@ def write_reports(model: dict, out_dir, formats=("html", "xlsx", "csv", "json"))
         raise ValueError(f"未知的报告格式：{', '.join(map(str, unknown))}（可用：{', '.join(FILE_NAMES)}）")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    from .evidence import place_evidence
+
+    model = place_evidence(model, out)  # evidence files beside the report, named relative to it
     written: dict[str, Path] = {}
     for fmt in formats:
         path = out / FILE_NAMES[fmt]

@@ -42,3 +42,36 @@ def summary_line(guides: int, findings: int, review: int, errors: int) -> str:
     if errors:
         text += f"，{errors} 个输入无法读取"
     return text
+
+
+def replay_summary(rows: list[dict], stored: list[dict], campaign_id: int) -> str:
+    """`guidecheck replay` in words: guides rechecked from the snapshots, findings,
+    and whether each guide's findings equal those stored by the crawl (the rules
+    a replay runs: the offline ones; link, journey and homepage results are not
+    rechecked)."""
+    def mark(f: dict) -> tuple:
+        return f["rule"], f.get("element"), f.get("material"), f["outcome"]
+
+    replayed: dict[str, list] = {}
+    for row in rows:
+        replayed.setdefault(row["item_key"], []).extend(mark(f) for f in row.get("findings") or [])
+    codes = {m[0] for marks in replayed.values() for m in marks}
+    before: dict[str, list] = {}
+    for f in stored:
+        if f.get("item_key") in replayed and f["rule"] in codes | _offline():
+            before.setdefault(f["item_key"], []).append(mark(f))
+    same = sum(sorted(marks, key=str) == sorted(before.get(key, []), key=str) for key, marks in replayed.items())
+    findings = sum(len(m) for m in replayed.values())
+    review = sum(m[3] == "needs_review" for marks in replayed.values() for m in marks)
+    lines = [f"抓取任务 #{campaign_id}：不联网，用保存的快照重新检查 {len(replayed)} 份指南，"
+             f"发现问题 {findings} 项（其中待复核 {review} 项）。",
+             f"与抓取时的检查结果一致 {same} 份，不一致 {len(replayed) - same} 份（只比较离线规则；"
+             "链接、在线办理和网站首页的结果不重放）。",
+             "逐份指南的结果：加 --format jsonl 按 JSON 行输出。"]
+    return "\n".join(lines)
+
+
+def _offline() -> set[str]:
+    from ..offline import offline_codes
+
+    return set(offline_codes())

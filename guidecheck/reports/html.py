@@ -18,8 +18,8 @@ import jinja2
 from markupsafe import Markup
 
 from ..catalog import element_title
-from .tables import (TEMPLATE_DIR, indicator_titles, label, labels, material_text, points, ranking, safe_href,
-                     safe_src, word)
+from .tables import (TEMPLATE_DIR, http_note, indicator_titles, label, labels, material_text, points, ranking,
+                     safe_href, safe_src, word)
 
 STATUS_ORDER = ("counted", "confirmed", "upheld", "needs_review", "dismissed", "overturned", "not_counted")
 
@@ -53,10 +53,14 @@ def _value_text(value) -> str:
     return _share_text(value) if 0 <= value <= 1 else f"{value:.2f}"
 
 
+def _deducts_in(f: dict, indicator: str) -> float:
+    return sum(float(d.get("amount") or 0) for d in f.get("deductions") or [] if d.get("indicator") == indicator)
+
+
 def _indicator_view(ind: dict, mine: list[dict]) -> dict:
     judged = ind.get("judged", True)
     value = ind.get("value")
-    behind = [f for f in mine if f.get("indicator") == ind["id"]]
+    behind = [f for f in mine if f.get("indicator") == ind["id"] or _deducts_in(f, ind["id"])]
     shares = []
     if isinstance(value, dict):
         shares = [{"element": element_title(k), "text": _share_text(v), "width": max(0.0, min(1.0, float(v))) * 100}
@@ -72,13 +76,30 @@ def _indicator_view(ind: dict, mine: list[dict]) -> dict:
         "verdict": value if judged and isinstance(value, bool) else None,
         "shares": shares,
         "findings": len(behind),
-        "deducting": sum(bool(f.get("deducts")) for f in behind),
+        "deducting": sum(_deducts_in(f, ind["id"]) > 0 for f in behind),
+        "findings_sum": points(sum(_deducts_in(f, ind["id"]) for f in behind)),
     }
 
 
-def _finding_view(f: dict, anchors: dict[str, str], titles: dict[str, str]) -> dict:
+def _clauses(f: dict) -> list[dict]:
+    texts = {c.get("code"): c for c in f.get("clause_texts") or []}
+    out = []
+    for code in f.get("clauses") or []:
+        c = texts.get(code) or {}
+        out.append({"code": code, "document": c.get("document") or "",
+                    "text": c.get("text") or (f"{c['document']}（{code}）" if c.get("document") else code)})
+    return out
+
+
+def _finding_view(f: dict, anchors: dict[str, str], titles: dict[str, str], forms: dict[str, str]) -> dict:
     link = f.get("link") or None
     status = f.get("status") or ""
+    deductions = [{"indicator": d.get("indicator"), "raw": d.get("amount"), "amount": points(d.get("amount") or 0),
+                   "title": d.get("indicator_title") or titles.get(d.get("indicator"), d.get("indicator") or "")}
+                  for d in f.get("deductions") or [] if d.get("amount")]
+    if not deductions and f.get("deducts"):  # a model without per-indicator deductions
+        deductions = [{"indicator": f.get("indicator"), "raw": f.get("amount"), "amount": points(f.get("amount")),
+                       "title": titles.get(f.get("indicator"), f.get("indicator") or "")}]
     return {
         "key": f.get("key") or "",
         "department": f.get("department") or "",
@@ -89,7 +110,9 @@ def _finding_view(f: dict, anchors: dict[str, str], titles: dict[str, str]) -> d
         "source": f.get("source") or "",
         "rule": f.get("rule") or "",
         "rule_title": f.get("rule_title") or "",
-        "clauses": list(f.get("clauses") or []),
+        "clauses": _clauses(f),
+        "deductions": deductions,
+        "shared": any(forms.get(d["indicator"]) == "all_or_nothing" for d in deductions),
         "element": f.get("element_title") or f.get("element") or "",
         "material": material_text(f.get("material")),
         "outcome": label("outcome", f.get("outcome")),
@@ -105,11 +128,13 @@ def _finding_view(f: dict, anchors: dict[str, str], titles: dict[str, str]) -> d
         "link": None if not link else {
             "url": link.get("url") or "", "href": safe_href(link.get("url")),
             "status": label("link_status", link.get("status")), "reason": link.get("reason") or "",
-            "http": word("http", code=link["http_status"]) if link.get("http_status") else "",
+            "http": http_note(link),
             "tone": {"ok": "", "skipped": "", "review": "review"}.get(link.get("status"), "bad"),
         },
         "screenshot": f.get("screenshot") or "",
         "screenshot_src": safe_src(f.get("screenshot")),
+        "trace_src": safe_src(f.get("trace")),
+        "page_src": safe_src(f.get("page_snapshot")),
         "fix": f.get("fix") or "",
     }
 
@@ -166,7 +191,8 @@ def render_html(model: dict) -> str:
             "review": sum(f.get("status") == "needs_review" for f in mine),
         })
 
-    rows = [_finding_view(f, anchors, titles) for f in findings]
+    forms = {ind["id"]: ind.get("form") or "" for d in departments for ind in d.get("indicators") or []}
+    rows = [_finding_view(f, anchors, titles, forms) for f in findings]
     rules = sorted({(r["rule"], r["rule_title"]) for r in rows})
     present = Counter(r["status"] for r in rows)
     statuses = [(s, label("status", s)) for s in STATUS_ORDER if s in present]
@@ -178,6 +204,8 @@ def render_html(model: dict) -> str:
     return _environment().get_template("report.html.j2").render(
         page_title=f"{campaign['name'] or ''} {word('report_title')}".strip(),
         generated_at=model.get("generated_at") or "", catalog_version=model.get("catalog_version") or "",
+        zone_label=labels()["timezones"].get(model.get("timezone") or "Asia/Shanghai", model.get("timezone") or ""),
+        local_portal=bool(model.get("local_portal")),
         campaign=campaign, scheme=scheme,
         cards=cards, ranked=[card_of[id(d)] for _, d in ranked], chart=_chart(ranked), rows=rows,
         departments=[d["name"] for d in departments], rules=rules, statuses=statuses,

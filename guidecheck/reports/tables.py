@@ -62,14 +62,22 @@ def material_text(material) -> str:
     return word("material", n=material + 1) if isinstance(material, int) else ""
 
 
+def http_note(link: dict) -> str:
+    """"HTTP 429" for a link result, unless its reason already says it."""
+    code = link.get("http_status")
+    if not code:
+        return ""
+    text = word("http", code=code)
+    return "" if text in (link.get("reason") or "") else text
+
+
 def link_text(link: dict | None) -> str:
     if not link:
         return ""
     parts = [label("link_status", link.get("status"))]
     if link.get("reason"):
         parts.append(link["reason"])
-    if link.get("http_status"):
-        parts.append(word("http", code=link["http_status"]))
+    parts.append(http_note(link))
     return f"{word('link')}：{link.get('url', '')}（{'，'.join(p for p in parts if p)}）"
 
 
@@ -84,7 +92,17 @@ def evidence_text(finding: dict) -> str:
         lines.append(link_text(finding["link"]))
     if finding.get("screenshot"):
         lines.append(f"{word('screenshot')}：{finding['screenshot']}")
+    if finding.get("trace"):
+        lines.append(f"{word('trace')}：{finding['trace']}")
+    if finding.get("page_snapshot"):
+        lines.append(f"{word('page_snapshot')}：{finding['page_snapshot']}")
     return "\n".join(line for line in lines if line)
+
+
+def _clause_words(finding: dict) -> list[str]:
+    """Each clause in words (the seed's sentence), the code in brackets."""
+    texts = {c.get("code"): c.get("text") for c in finding.get("clause_texts") or []}
+    return [f"{texts[c]}（{c}）" if texts.get(c) else c for c in finding.get("clauses") or []]
 
 
 def indicator_titles(model: dict) -> dict[str, str]:
@@ -103,7 +121,7 @@ def finding_row(finding: dict, indicator_title: dict[str, str]) -> dict:
         "item_name": finding.get("item_name") or "",
         "rule": finding.get("rule") or "",
         "rule_title": finding.get("rule_title") or "",
-        "clauses": "；".join(finding.get("clauses") or []),
+        "clauses": "；".join(_clause_words(finding)),
         "element": finding.get("element_title") or finding.get("element") or "",
         "material": material_text(finding.get("material")),
         "status": label("status", finding.get("status")),
@@ -111,7 +129,9 @@ def finding_row(finding: dict, indicator_title: dict[str, str]) -> dict:
         "message": finding.get("message") or "",
         "evidence": evidence_text(finding),
         "fix": finding.get("fix") or "",
-        "indicator": indicator_title.get(indicator, indicator or ""),
+        "indicator": "；".join(f"{d.get('indicator_title') or indicator_title.get(d.get('indicator'), '')} "
+                              f"{float(d.get('amount') or 0):.2f}" for d in finding.get("deductions") or [])
+        or indicator_title.get(indicator, indicator or ""),
         "url": finding.get("url") or finding.get("source") or "",
         "key": finding.get("key") or "",
     }
