@@ -30,6 +30,7 @@ from lxml import etree
 from .. import catalog
 from ..errors import ScriptShellError
 from ..model import GuideRecord, Link
+from .html_blocks import find_steps, is_generic_title, prepare_form_fields
 from .html_chrome import cut_link_lists, prune_chrome
 from .html_common import (
     DROP_TAGS,
@@ -41,6 +42,7 @@ from .html_common import (
     NONWEB_HREF as _NONWEB,
 )
 from .html_lines import linearise, mark_tabs
+from .html_materials import materials_from_items
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
 from .html_sections import (
     _BARE_LABEL_RE,
@@ -116,11 +118,19 @@ def _parse(text: str):
 
 
 def _title_name(root) -> str:
-    for h in root.iter("h1"):
+    """The item's name from the page's h1 when no label gives it. A generic h1
+    (办事指南 …) names the page, not the item: then the next heading may."""
+    generic = False
+    for h in root.iter("h1", "h2", "h3"):
+        if h.tag != "h1" and not generic:
+            continue
         name = collapse("".join(h.itertext()))
         for suffix in catalog.vocab().get("title_suffixes", []) or []:
             if name.endswith(suffix) and len(name) > len(suffix):
                 name = name[: -len(suffix)].rstrip(" -—·|：:")
+        if is_generic_title(name):
+            generic = True
+            continue
         if 0 < len(name) <= 80 and match_label(name) is None:
             return name
         break
@@ -147,12 +157,16 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     root, src = _parse(text)
     if root is None:
         return []
+    prepare_form_fields(root, src)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
         body = root
     prune_chrome(body)
     structs, skip = find_tables(body, url)
+    steps = find_steps(body, src, skip)
+    if steps:
+        structs.update(steps)
     if may_have_div_grid(src):
         grids, hidden = find_div_grids(body, url, skip)
         structs.update(grids)
@@ -177,6 +191,7 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     rec = GuideRecord(source=source, url=url, family="html")
     rec.present = set(chosen)
     link_rows: list[Link] = []
+    used_links: set = set()  # <a> elements already given to a material
 
     # materials: every materials table/grid of the page, else the section text
     mat_names: list[str] = []
@@ -201,13 +216,23 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
             values["materials"] = "；".join(mat_names)
         elif not rec.materials:
             sec = chosen["materials"]
-            rec.materials = materials_from_lines([t for t, tag in sec.items if tag != "struct"])
+            items = [(t, tag, ln) for (t, tag), ln in zip(sec.items, sec.srcs) if tag != "struct"]
+            mats, mlinks, used_links = materials_from_items(items, url)
+            if mats:
+                rec.materials = mats
+                for t, u, role, mi in mlinks:
+                    link_rows.append(Link(url=u, text=t, role=role, element="materials", material=mi))
+                values["materials"] = "；".join(m.name for m in mats if m.name)
+            else:
+                rec.materials = materials_from_lines([t for t, tag, _ in items])
     if "process" in chosen and not rec.process_steps:
         rec.process_steps = steps_from_lines([t for t, tag in chosen["process"].items if tag != "struct"])
     if "faq" in chosen:
         rec.faq.extend(faq_from_lines([(t, tag) for t, tag in chosen["faq"].items if tag != "struct"]))
 
     rec.elements = values
+    if values.get("name") and is_generic_title(values["name"]):
+        del values["name"]
     if not values.get("name"):
         name = _title_name(body)
         if name:
@@ -215,7 +240,7 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
 
     for s in secs:
         for a, href in s.links:
-            if href.lstrip()[:11].lower().startswith(_NONWEB):
+            if href.lstrip()[:11].lower().startswith(_NONWEB) or a in used_links:
                 continue
             t = "".join(a.itertext())
             if s.key is None and not may_have_role(t):

@@ -15,7 +15,7 @@ HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 CELL_TAGS = frozenset(("td", "th"))
 # Dropped with their content (never text a reader sees as the guide).
 DROP_TAGS = ("script", "style", "noscript", "template", "head", "title", "select", "textarea",
-             "iframe", "object", "svg", "button")
+             "iframe", "object", "svg", "button")  # (html_blocks keeps read-only fields and toggles)
 # Page chrome skipped by tag or by a class/id token.
 SKIP_TAGS = frozenset(("footer", "nav"))
 _SKIP_CLASS_RE = re.compile(

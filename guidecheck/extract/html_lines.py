@@ -69,7 +69,7 @@ def _linearise_rec(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
         buf, bounds, blen = [], [], 0
 
     def children(parent) -> None:
-        nonlocal blen
+        nonlocal blen, bounds
         for el in parent:
             tag = el.tag
             if tag in block_tags:
@@ -84,6 +84,8 @@ def _linearise_rec(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
                 else:
                     if buf:
                         flush(stack[-1])
+                    elif bounds:  # empty inline elements before this block
+                        bounds = []
                     starts[el] = len(lines)
                     if not len(el):
                         t = el.text
@@ -170,6 +172,8 @@ def _linearise_walk(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
                         lines.append(Line(text, bounds, stack[-1].tag, stack[-1], links))
                         links = []
                     buf, bounds, blen = [], [], 0
+                elif bounds:  # empty inline elements before this block
+                    bounds = []
                 stack.append(el)
                 starts[el] = len(lines)
             elif tag.__class__ is str:

@@ -103,7 +103,8 @@ def materials_from_lines(lines: list[str]) -> list[Material]:
     return [Material(name=i) for i in items if i not in _placeholders()]
 
 
-def _step(item: str) -> ProcessStep:
+def step_from_text(item: str) -> ProcessStep:
+    """One step from its text: "受理：窗口核对材料（1个工作日）" -> name, detail, duration."""
     name, detail = item, None
     m = re.match(r"^([^：:，,。；;]{1,12})[：:]\s*(.*)$", item)
     if m:
@@ -133,7 +134,7 @@ def steps_from_lines(lines: list[str]) -> list[ProcessStep]:
             names = [first] + [p.strip(_TRAIL_PUNCT) for p in parts[1:]]
             return [ProcessStep(name=n) for n in names if n]
     items = numbered_items("\n".join(lines))
-    return [_step(i) for i in items]
+    return [step_from_text(i) for i in items]
 
 
 @functools.cache

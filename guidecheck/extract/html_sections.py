@@ -13,6 +13,7 @@ from .html_common import (
     is_labelish_class,
 )
 from .html_lines import PANE_TAG, Line
+from .html_materials import field_of_line
 from .labels import MAX_LABEL_LEN, label_hint, match_label, normalize_label
 from .text import collapse
 
@@ -37,6 +38,11 @@ class _Section:
     structs: list = field(default_factory=list)
     links: list = field(default_factory=list)  # (<a> element, raw href)
     implicit: bool = False
+    srcs: list = field(default_factory=list)  # the Line each item came from (None for a struct)
+
+    def add(self, text: str, tag: str, line=None) -> None:
+        self.items.append((text, tag))
+        self.srcs.append(line)
 
     def value(self) -> str:
         items = self.items
@@ -273,6 +279,25 @@ def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
     return False
 
 
+_BLOCK_AHEAD = 8  # lines looked ahead for a material's fields
+
+
+def _material_block_ahead(lines: list[Line], idx: int) -> bool:
+    """Inside the materials, a title-like line (a card's header, a dt) is a
+    material's name when material fields follow it before any other label."""
+    ln = lines[idx]
+    if ln.tag in HEADING_TAGS and field_of_line(ln.text) is None and match_label(ln.text) is not None:
+        return False
+    for nxt in lines[idx + 1: idx + 1 + _BLOCK_AHEAD]:
+        if nxt.struct is not None or nxt.nav:
+            return False
+        if field_of_line(nxt.text) is not None:
+            return True
+        if _split_line(nxt) is not None:
+            return False
+    return False
+
+
 # ---------------------------------------------------------------- sections
 
 def _sections(lines: list[Line]) -> list[_Section]:
@@ -291,12 +316,12 @@ def _sections(lines: list[Line]) -> list[_Section]:
                     secs.append(_Section(key, [(val, "td")] if val else []))
                 cur = None
                 continue
-            want = {"materials": "materials", "faq": "faq"}.get(st.kind)
+            want = st.section or {"materials": "materials", "faq": "faq"}.get(st.kind)
             if cur is None or (want and cur.key != want):
                 cur = _Section(want or "process", implicit=True)
                 secs.append(cur)
             cur.structs.append(st)
-            cur.items.append((st.text, "struct"))
+            cur.add(st.text, "struct")
             continue
         if ln.nav:
             cur = None
@@ -311,13 +336,15 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 bare = None
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
+        elif cur is not None and cur.key == "materials" and field_of_line(ln.text) is not None:
+            segs = None  # "材料来源：…", "份数" inside a material's block: the material's field
         else:
             segs = _split_line(ln, pos)
         if segs is not None:
             if segs[0][0] is None:  # "… label：value": the lead continues the section
                 lead = segs.pop(0)[1]
                 if cur is not None and lead.strip():
-                    cur.items.append((lead, ln.tag))
+                    cur.add(lead, ln.tag, ln)
             if len(segs) >= 3 and not any(v.strip() for _, v in segs):
                 cur = None  # a bar of labels: tabs, not content
                 continue
@@ -328,7 +355,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 cur = _Section(key)
                 secs.append(cur)
                 if val.strip():
-                    cur.items.append((val, ln.tag))
+                    cur.add(val, ln.tag, ln)
             if ln.links:
                 cur.links.extend(ln.links)
             if not cur.items and ln.block is not None:
@@ -340,12 +367,13 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if tr is not None:
                     label_tables.add(tr.getparent())
             continue
-        if cur is None or _is_break(ln, label_tables, row_cells):
+        if cur is None or (_is_break(ln, label_tables, row_cells)
+                           and not (cur.key == "materials" and _material_block_ahead(lines, idx))):
             cur = None
             if ln.links:
                 orphan_links.append((idx, ln.links))
             continue
-        cur.items.append((ln.text, ln.tag))
+        cur.add(ln.text, ln.tag, ln)
         if ln.links:
             cur.links.extend(ln.links)
     # Links outside any section: only those near the guide (its title bar,

@@ -41,6 +41,9 @@ class Struct:
     # (text, url, role, material index or None)
     links: list[tuple[str, str, str, int | None]] = field(default_factory=list)
     text: str = ""
+    # The element whose section this part always belongs to (a step component
+    # is the process wherever it sits); None: it joins the current section.
+    section: str | None = None
 
 
 def _rows(table) -> list:

@@ -1,0 +1,227 @@
+"""Page parts found by meaning whatever their markup, driven by
+element_rules/html_hints.yaml:
+
+- read-only form fields (`<input readonly value>`, `<textarea readonly>`) are
+  page text, and a <button> that toggles a collapsed part (an accordion's FAQ
+  question) keeps its text; other buttons and fields stay dropped;
+- step components of UI frameworks (el-steps, ant-steps, ivu-steps, timelines)
+  are the process, one step per item: its title part names the step, the rest
+  is its detail (decoration such as step numbers in circles is left out);
+- a generic page heading (办事指南 …) never names the item.
+"""
+from __future__ import annotations
+
+import functools
+import re
+
+from .. import catalog
+from ..model import ProcessStep
+from .html_common import BLOCK_TAGS
+from .html_tables import Struct
+from .labels import normalize_label
+from .text import collapse
+
+_HINTS_FILE = catalog.DATA_DIR / "html_hints.yaml"
+
+
+@functools.cache
+def hints() -> dict:
+    return catalog._read_yaml(_HINTS_FILE) or {}
+
+
+# ---------------------------------------------------------------- form fields
+
+@functools.cache
+def _form_hints():
+    h = hints()
+    ro = tuple(h.get("readonly_attrs", []) or ())
+    toggles = tuple(h.get("button_toggle_attrs", []) or ())
+    tcls = tuple(w.lower() for w in h.get("button_toggle_class", []) or ())
+    return ro, toggles, tcls
+
+
+def _readonly(el, ro) -> bool:
+    keys = el.keys()
+    return any(a in keys for a in ro)
+
+
+def _as_text(el, text: str | None, tag: str = "span") -> None:
+    """Turn a form field into plain text in place (its tail stays)."""
+    tail = el.tail
+    for k in list(el.keys()):
+        del el.attrib[k]
+    for c in list(el):
+        el.remove(c)
+    el.tag = tag
+    el.text = text
+    el.tail = tail
+
+
+def prepare_form_fields(root, src: bytes) -> None:
+    """Read-only fields become their value; toggle buttons become inline text.
+    Runs before script/button/textarea dropping (html_common.DROP_TAGS)."""
+    low = None
+    if b"<input" in src or b"<INPUT" in src or b"<textarea" in src or b"<TEXTAREA" in src:
+        ro, _, _ = _form_hints()
+        low = src.lower()
+        if any(a.encode() in low for a in ro):
+            for el in list(root.iter("input", "textarea")):
+                if not _readonly(el, ro):
+                    continue
+                if el.tag == "input":
+                    kind = (el.get("type") or "text").lower()
+                    if kind in ("hidden", "button", "submit", "reset", "image", "file", "password",
+                                "checkbox", "radio"):
+                        continue
+                    _as_text(el, el.get("value"))
+                else:
+                    _as_text(el, el.text, "div")
+    if b"<button" in src or b"<BUTTON" in src:
+        _, toggles, tcls = _form_hints()
+        for el in list(root.iter("button")):
+            keys = el.keys()
+            cls = (el.get("class") or "").lower()
+            if any(a in keys for a in toggles) or any(w in cls for w in tcls):
+                tail = el.tail
+                el.tag = "span"
+                el.tail = tail
+
+
+# ---------------------------------------------------------------- step components
+
+@functools.cache
+def _step_hints():
+    s = hints().get("steps", {}) or {}
+    items = tuple(str(w).lower() for w in s.get("item", []) or ())
+    exact = frozenset(str(w).lower() for w in s.get("item_exact", []) or ())
+    title = tuple(str(w).lower() for w in s.get("title", []) or ())
+    deco = tuple(str(w).lower() for w in s.get("decoration", []) or ())
+    content = tuple(str(w).lower() for w in s.get("content", []) or ())
+    words = sorted({w.encode() for w in items} | {w.encode() for w in exact})
+    return items, exact, title, deco, content, tuple(words)
+
+
+def _is_step_item(cls: str, items, exact) -> bool:
+    for tok in cls.lower().split():
+        if tok in exact:
+            return True
+        for frag in items:
+            if tok == frag or tok.endswith("-" + frag):
+                return True
+    return False
+
+
+def _part_role(cls: str | None, title, deco, content) -> str | None:
+    if not cls:
+        return None
+    low = cls.lower()
+    if any(w in low for w in title):
+        return "title"
+    if any(w in low for w in content):
+        return "content"
+    if any(w in low for w in deco):
+        return "decoration"
+    return None
+
+
+def _step_parts(item, title, deco, content) -> tuple[list[str], list[str]]:
+    """(title texts, other texts) of one step item, in page order."""
+    titles: list[str] = []
+    rest: list[str] = []
+
+    def walk(el, role):
+        r = _part_role(el.get("class"), title, deco, content) if el is not item else None
+        if r == "decoration":
+            return
+        if r is not None and role != "title":
+            role = r
+        out = titles if role == "title" else rest
+        if el.text and el.text.strip():
+            out.append(el.text)
+        for c in el:
+            if isinstance(c.tag, str):
+                if c.tag in BLOCK_TAGS:
+                    out.append("\n")
+                walk(c, role)
+                if c.tag in BLOCK_TAGS:
+                    out.append("\n")
+            if c.tail and c.tail.strip():
+                out.append(c.tail)
+
+    walk(item, None)
+    return titles, rest
+
+
+def _lines(parts: list[str]) -> list[str]:
+    return [t for t in (collapse(x) for x in "".join(parts).split("\n")) if t]
+
+
+def _step_of(item, title, deco, content) -> ProcessStep | None:
+    from .html_parts import step_from_text
+
+    t_parts, r_parts = _step_parts(item, title, deco, content)
+    t_lines, r_lines = _lines(t_parts), _lines(r_parts)
+    if t_lines:
+        name = " ".join(t_lines)
+        detail = " ".join(r_lines) or None
+        step = step_from_text(name)
+        if detail:
+            dur = step_from_text(detail).duration
+            return ProcessStep(name=step.name, duration=step.duration or dur, detail=detail)
+        return step
+    if not r_lines:
+        return None
+    if len(r_lines) == 1:
+        return step_from_text(r_lines[0])
+    first = step_from_text(r_lines[0])
+    detail = " ".join(r_lines[1:])
+    dur = first.duration or step_from_text(detail).duration
+    return ProcessStep(name=first.name, duration=dur,
+                       detail=" ".join(x for x in (first.detail, detail) if x) or None)
+
+
+def find_steps(body, src: bytes, skip: set) -> dict:
+    """{container element: Struct(process)} for every group of two or more step
+    items under one parent."""
+    items, exact, title, deco, content, words = _step_hints()
+    low = src.lower()
+    if not any(w in low for w in words):
+        return {}
+    groups: dict = {}
+    for el in body.iter():
+        cls = el.get("class")
+        if not cls or not isinstance(el.tag, str) or not _is_step_item(cls, items, exact):
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        groups.setdefault(parent, []).append(el)
+    out: dict = {}
+    for parent, members in groups.items():
+        if len(members) < 2 or parent in skip or any(a in out for a in parent.iterancestors()):
+            continue
+        steps = [s for s in (_step_of(m, title, deco, content) for m in members) if s is not None]
+        if len(steps) < 2:
+            continue
+        st = Struct("process", steps=steps, section="process")
+        st.text = "；".join(" ".join(x for x in (s.name, s.detail) if x) for s in steps)
+        out[parent] = st
+    return out
+
+
+# ---------------------------------------------------------------- generic titles
+
+@functools.cache
+def _generic_titles() -> frozenset[str]:
+    words = list(hints().get("generic_titles", []) or ())
+    words += catalog.vocab().get("title_suffixes", []) or []
+    return frozenset(normalize_label(str(w)) for w in words if w)
+
+
+_SITE_SEP_RE = re.compile(r"\s*[-—|｜_·]\s*")
+
+
+def is_generic_title(text: str) -> bool:
+    """A heading that names the page (办事指南, 事项详情 …), not the item."""
+    norm = normalize_label(text)
+    return not norm or norm in _generic_titles()
