@@ -226,7 +226,8 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
             else:
                 rec.materials = materials_from_lines([t for t, tag, _ in items])
     if "process" in chosen and not rec.process_steps:
-        rec.process_steps = steps_from_lines([t for t, tag in chosen["process"].items if tag != "struct"])
+        items = [(t, tag) for t, tag in chosen["process"].items if tag != "struct"]
+        rec.process_steps = steps_from_lines([t for t, _ in items], [tag for _, tag in items])
     if "faq" in chosen:
         rec.faq.extend(faq_from_lines([(t, tag) for t, tag in chosen["faq"].items if tag != "struct"]))
 

@@ -124,7 +124,13 @@ def step_from_text(item: str) -> ProcessStep:
 _ARROW_CHARS_RE = re.compile(r"[→>⇒➔➜➡⟶＞]")  # cheap test before _ARROW_RE.split
 
 
-def steps_from_lines(lines: list[str]) -> list[ProcessStep]:
+_LIST_TAGS = frozenset(("li", "dd", "p", "div", "td"))
+_SHORT_STEP = 40
+
+
+def steps_from_lines(lines: list[str], tags: list[str] | None = None) -> list[ProcessStep]:
+    """Steps of a process section: an arrow chain, a numbered list, or a list
+    (li items; or three or more short lines of one kind) under the heading."""
     for ln in lines:
         if not _ARROW_CHARS_RE.search(ln):
             continue
@@ -134,6 +140,15 @@ def steps_from_lines(lines: list[str]) -> list[ProcessStep]:
             names = [first] + [p.strip(_TRAIL_PUNCT) for p in parts[1:]]
             return [ProcessStep(name=n) for n in names if n]
     items = numbered_items("\n".join(lines))
+    if len(items) >= 2 or not tags:
+        return [step_from_text(i) for i in items]
+    rows = [(collapse(t), g) for t, g in zip(lines, tags) if collapse(t)]
+    li = [t for t, g in rows if g == "li"]
+    if len(li) >= 2 and len(li) >= len(rows) - 1:
+        return [step_from_text(t) for t in li]
+    if len(rows) >= 3 and len({g for _, g in rows}) == 1 and rows[0][1] in _LIST_TAGS \
+            and all(len(t) <= _SHORT_STEP for t, _ in rows):
+        return [step_from_text(t) for t, _ in rows]
     return [step_from_text(i) for i in items]
 
 

@@ -24,6 +24,7 @@ from .labels import (
     match_process_header,
     normalize_label,
 )
+from .html_rowtables import label_row, read_record_table, read_vertical_pairs, record_table_header
 from .text import unescape_all
 
 _MAX_HEADER_ROWS = 3
@@ -144,9 +145,13 @@ def _find_header(grid, texts_of) -> tuple[str, int, dict[int, str]] | None:
         m = _map_header(texts, match_faq_header)
         if {"question", "answer"} <= set(m.values()):
             return "faq", r, m
+        if len(grid) >= r + 2:
+            rec = record_table_header(texts)
+            if rec is not None:
+                return rec[0], r, rec[1]
         if r == 0 and len(row) >= 2 and len(grid) >= 2:
-            keys = [match_label(t, loose=False) if t else None for t in texts]
-            if sum(1 for k in keys if k) >= 2 and all(k or not t for k, t in zip(keys, texts)):
+            keys = label_row(texts)
+            if keys is not None:
                 below = [texts_of[c] for c in grid[1]]
                 if len(below) == len(row) and not any(match_label(t, loose=False) for t in below if t):
                     return "pairs", r, {i: k for i, k in enumerate(keys) if k}
@@ -256,11 +261,12 @@ def _build(kind, hdr_row, header, head_texts, data_rows, base, cells_of, texts_o
     elif kind == "faq":
         _read_faq(st, header, data_rows, cells_of, texts_of)
     elif kind == "pairs":
-        for row in data_rows[:1]:
-            cells = cells_of(row)
-            for i, key in header.items():
-                if i < len(cells):
-                    st.pairs.append((key, texts_of[cells[i]]))
+        keys = [header.get(i) for i in range(len(head_texts))]
+        st.pairs.extend(read_vertical_pairs([[texts_of[c] for c in cells_of(row)] for row in data_rows], keys))
+    elif kind in ("window", "basis"):
+        st.kind = "pairs"
+        rows = [[texts_of[c] for c in cells_of(row)] for row in data_rows]
+        st.pairs.extend(read_record_table(kind, header, rows))
     for scope in link_scope:
         for text, url in _cell_links(scope, base):
             st.links.append((text, url, link_role(text, url, None), None))

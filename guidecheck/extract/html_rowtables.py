@@ -1,0 +1,122 @@
+"""Tables read row by row into elements (html_hints.yaml):
+
+- a window table (one row per window: name, address, hours, phone) gives
+  location ("窗口名称 地址" per window), hours and consult_phone (distinct
+  values, in row order, joined by "；");
+- a basis table (one row per legal document: document, number, article,
+  content) gives basis, one "《文件》（文号）条款：内容" per document;
+- a label table laid out vertically (a row of labels, the row of their values
+  below, repeated: Ant Design / Element-UI descriptions) gives every pair.
+"""
+from __future__ import annotations
+
+import functools
+
+from .labels import _Table, match_label
+
+_JOIN = "；"
+
+
+@functools.cache
+def _tables() -> dict[str, _Table]:
+    from .html_blocks import hints
+
+    h = hints()
+    return {kind: _Table(h.get(kind, {}) or {}, []) for kind in ("window_table", "basis_table")}
+
+
+def _map(texts: list[str], kind: str) -> dict[int, str]:
+    t = _tables()[kind]
+    out = {}
+    for i, x in enumerate(texts):
+        if x and len(x) <= 24:
+            f = t.match(x, False)
+            if f is not None and f not in out.values():
+                out[i] = f
+    return out
+
+
+def record_table_header(texts: list[str]) -> tuple[str, dict[int, str]] | None:
+    """("window" | "basis", {column: field}) when a header row says so."""
+    m = _map(texts, "window_table")
+    f = set(m.values())
+    if len(f) >= 2 and f & {"location", "consult_phone"} and len(m) >= len([t for t in texts if t]) - 1:
+        return "window", m
+    m = _map(texts, "basis_table")
+    f = set(m.values())
+    if "document" in f and f & {"number", "article", "content"}:
+        return "basis", m
+    return None
+
+
+def _uniq(values: list[str]) -> str:
+    return _JOIN.join(dict.fromkeys(v for v in values if v))
+
+
+def read_record_table(kind: str, header: dict[int, str], rows: list[list[str]]) -> list[tuple[str, str]]:
+    """(element key, value) pairs from the data rows (cell texts, aligned)."""
+    col = {f: i for i, f in header.items()}
+
+    def cell(row, f):
+        i = col.get(f)
+        return row[i].strip() if i is not None and i < len(row) and row[i] else ""
+
+    rows = [r for r in rows if any(x.strip() for x in r) and len(set(r)) > 1]
+    if kind == "window":
+        locs, hours, phones = [], [], []
+        for r in rows:
+            loc = " ".join(x for x in (cell(r, "window"), cell(r, "location")) if x)
+            locs.append(loc)
+            hours.append(cell(r, "hours"))
+            phones.append(cell(r, "consult_phone"))
+        out = []
+        if "location" in col or "window" in col:
+            out.append(("location", _uniq(locs)))
+        if "hours" in col:
+            out.append(("hours", _uniq(hours)))
+        if "consult_phone" in col:
+            out.append(("consult_phone", _uniq(phones)))
+        return out
+    docs = []
+    for r in rows:
+        doc = cell(r, "document")
+        if not doc:
+            continue
+        if not doc.startswith("《"):
+            doc = f"《{doc}》"
+        num, art, content = cell(r, "number"), cell(r, "article"), cell(r, "content")
+        text = doc + (f"（{num}）" if num else "") + art
+        if content:
+            text += f"：{content}"
+        docs.append(text.rstrip("。；;，, "))
+    return [("basis", _JOIN.join(docs))]
+
+
+def label_row(texts: list[str]) -> list[str | None] | None:
+    """Element keys of a row made only of labels (two or more), else None."""
+    keys = [match_label(t, loose=False) if t else None for t in texts]
+    if sum(1 for k in keys if k) >= 2 and all(k or not t for k, t in zip(keys, texts)):
+        return keys
+    return None
+
+
+def read_vertical_pairs(grid_texts: list[list[str]], first_keys: list[str | None]) -> list[tuple[str, str]]:
+    """Label row, value row, label row, value row …: every (key, value)."""
+    out: list[tuple[str, str]] = []
+    keys = first_keys
+    expect_values = True
+    for texts in grid_texts:
+        if expect_values:
+            seen = set()
+            for i, k in enumerate(keys):
+                if k and i < len(texts) and (k, i) not in seen:
+                    seen.add((k, i))
+                    out.append((k, texts[i]))
+            expect_values = False
+            continue
+        nxt = label_row(texts)
+        if nxt is None:
+            break
+        keys, expect_values = nxt, True
+    # a label spanning two columns repeats: keep one pair per key and value
+    return list(dict.fromkeys(out))
