@@ -157,7 +157,7 @@ def _lines(parts: list[str]) -> list[str]:
 
 
 def _step_of(item, title, deco, content) -> ProcessStep | None:
-    from .html_parts import step_from_text
+    from .html_parts import duration_of, step_from_text
 
     t_parts, r_parts = _step_parts(item, title, deco, content)
     t_lines, r_lines = _lines(t_parts), _lines(r_parts)
@@ -166,8 +166,9 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
         detail = " ".join(r_lines) or None
         step = step_from_text(name)
         if detail:
-            dur = step_from_text(detail).duration
-            return ProcessStep(name=step.name, duration=step.duration or dur, detail=detail)
+            dur = duration_of(detail)
+            return ProcessStep(name=step.name, duration=step.duration or dur,
+                               detail=None if detail == dur else detail)
         return step
     if not r_lines:
         return None
@@ -175,7 +176,7 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
         return step_from_text(r_lines[0])
     first = step_from_text(r_lines[0])
     detail = " ".join(r_lines[1:])
-    dur = first.duration or step_from_text(detail).duration
+    dur = first.duration or duration_of(detail)
     return ProcessStep(name=first.name, duration=dur,
                        detail=" ".join(x for x in (first.detail, detail) if x) or None)
 

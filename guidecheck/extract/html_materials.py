@@ -327,3 +327,79 @@ def _running(items, rd: _Reader) -> None:
         if mat is not None:
             rd.mats.append(mat)
             rd.attach(line)
+
+
+# ---------------------------------------------------------------- one table per material
+
+_MAX_VERTICAL_ROWS = 16
+
+
+def vertical_material(table, rows, grid_of, texts_of, base: str):
+    """A small table that is one material: field label cells, each followed by
+    its value cell (材料名称 | 申请书 / 来源渠道 | 申请人自备 …). Returns a
+    Struct(materials) or None. The name comes from a "材料名称" row, else from
+    the table's caption or the title line just before it."""
+    from .html_tables import Struct
+
+    if not rows or len(rows) > _MAX_VERTICAL_ROWS:
+        return None
+    first = next((c for c in rows[0] if isinstance(c.tag, str) and c.tag in ("td", "th")), None)
+    if first is None or field_of_line(texts_of[first]) is None:
+        return None
+    pairs = []
+    for row in grid_of(rows):
+        cells = list(dict.fromkeys(row))
+        if len(cells) % 2:
+            return None
+        for k in range(0, len(cells), 2):
+            f = field_of_line(texts_of[cells[k]])
+            if f is None or f[1]:
+                return None
+            pairs.append((f[0], cells[k + 1]))
+    fields = {f for f, _ in pairs}
+    if len(fields - {"name"}) < 2:
+        return None
+    mat = Material()
+    st = Struct("materials", section="materials")
+    for f, cell in pairs:
+        value = texts_of[cell]
+        if f in ("form_url", "sample_url") or len(cell):
+            for a in cell.iter("a"):
+                url = web_href(a.get("href"), base)
+                if not url:
+                    continue
+                t = collapse("".join(a.itertext()))
+                role = link_role(t, url, "materials", f if f in ("form_url", "sample_url") else None)
+                if role == "form" and mat.form_url is None:
+                    mat.form_url = url
+                elif role == "sample" and mat.sample_url is None:
+                    mat.sample_url = url
+                else:
+                    continue
+                st.links.append((t, url, role, 0))
+        if f not in ("form_url", "sample_url"):
+            _set(mat, f, strip_marker(value).strip(_TRAIL) if f == "name" else value)
+    if not mat.name:
+        mat.name = _title_before(table)
+    if not mat.name:
+        return None
+    st.materials.append(mat)
+    st.text = mat.name
+    return st
+
+
+def _title_before(table) -> str:
+    cap = table.find("caption")
+    if cap is not None:
+        t = collapse("".join(cap.itertext()))
+        if t:
+            return strip_marker(t).strip(_TRAIL)
+    prev = table.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None or prev.tag == "table":
+        return ""
+    t = collapse("".join(prev.itertext()))
+    if 0 < len(t) <= 60 and field_of_line(t) is None:
+        return strip_marker(t).strip(_TRAIL)
+    return ""

@@ -25,6 +25,19 @@ _DUR = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s*个?\s*(?:工�
 _DUR_RE = re.compile(rf"(?:时限[：:为]?\s*({_DUR}(?:内)?|即办)|[（(]\s*({_DUR}(?:内)?|即办)\s*[)）])")
 
 
+_DUR_ONLY_RE = re.compile(rf"^\s*(?:(?:办理)?时限[：:为]?\s*)?({_DUR}(?:内)?|即办(?:件)?|当场办结|立即办理)\s*$")
+
+
+def duration_of(text: str) -> str | None:
+    """The duration a step's text states: all of it ("5个工作日", "即办"), or
+    "时限：…" / a bracketed "（3个工作日）" inside it."""
+    m = _DUR_ONLY_RE.match(text)
+    if m:
+        return m.group(1)
+    d = _DUR_RE.search(text)
+    return (d.group(1) or d.group(2)) if d else None
+
+
 def _cn_value(s: str) -> int:
     if s.isdigit():
         return int(s)

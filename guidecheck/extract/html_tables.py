@@ -24,6 +24,7 @@ from .labels import (
     match_process_header,
     normalize_label,
 )
+from .html_materials import vertical_material
 from .html_rowtables import label_row, read_record_table, read_vertical_pairs, record_table_header
 from .text import unescape_all
 
@@ -304,6 +305,10 @@ def find_tables(root, base: str) -> tuple[dict, set]:
             continue
         rows = _rows(table)
         if not rows:
+            continue
+        one = vertical_material(table, rows, _grid, texts_of, base)
+        if one is not None:
+            structs[table] = one
             continue
         head = _grid(rows[: _MAX_HEADER_ROWS + 1])
         found = _find_header(head, texts_of)
