@@ -257,11 +257,14 @@ def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
     if tag in _BREAK_TAGS:
         return True
     text = ln.text
+    blk = ln.block
+    if blk is not None and len(blk) and blk[0].tag == "label" and _short(text) \
+            and collapse("".join(blk[0].itertext())) == collapse(text):
+        return True  # a form's <label> with no read-only value after it
     if len(text) > 80:
         return _NUM_HEADING_RE.match(text) is not None
     if (tag == "th" or tag == "dt") and _short(text):
         return True
-    blk = ln.block
     if blk is not None:
         cls = blk.get("class")
         if cls and is_labelish_class(cls) and _short(text):
@@ -368,7 +371,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
                     label_tables.add(tr.getparent())
             continue
         if cur is None or (_is_break(ln, label_tables, row_cells)
-                           and not (cur.key == "materials" and _material_block_ahead(lines, idx))):
+                           and not (cur.key == "materials" and _material_block_ahead(lines, idx))
+                           and not (cur.key == "faq" and ln.text.rstrip().endswith(_QUESTION_END))):
             cur = None
             if ln.links:
                 orphan_links.append((idx, ln.links))
