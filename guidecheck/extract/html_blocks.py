@@ -111,16 +111,20 @@ def _is_step_item(cls: str, items, exact) -> bool:
     return False
 
 
+_SEG_RE = re.compile(r"[-_]+")
+
+
 def _part_role(cls: str | None, title, deco, content) -> str | None:
+    """title | content | decoration | None, from the last segment of each
+    class token ("el-step__title" -> title, "layui-timeline-axis" -> axis:
+    decoration; the framework's own prefix says nothing)."""
     if not cls:
         return None
-    low = cls.lower()
-    if any(w in low for w in title):
-        return "title"
-    if any(w in low for w in content):
-        return "content"
-    if any(w in low for w in deco):
-        return "decoration"
+    segs = [_SEG_RE.split(tok)[-1] for tok in cls.lower().split()]
+    segs = [s for s in segs if s]
+    for words, role in ((title, "title"), (content, "content"), (deco, "decoration")):
+        if any(w in s for s in segs for w in words):
+            return role
     return None
 
 
