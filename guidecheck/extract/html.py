@@ -117,6 +117,17 @@ def _parse(text: str):
         return None, b""
 
 
+# Elements whose value is one text (not materials, process or FAQ).
+_TEXT_KEYS = frozenset(k for k in catalog.labels()["elements"] if k not in ("materials", "process", "faq"))
+
+
+def _competes(first: str, other: str) -> bool:
+    """Two labelled values for one element that say different things (not the
+    same text repeated, nor one inside the other as a tab pane repeats a summary)."""
+    a, b = "".join(first.split()), "".join(other.split())
+    return bool(a and b) and a not in b and b not in a
+
+
 def _title_name(root) -> str:
     """The item's name from the page's h1 when no label gives it. A generic h1
     (办事指南 …) names the page, not the item: then the next heading may."""
@@ -180,16 +191,24 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
 
     chosen: dict[str, _Section] = {}
     values: dict[str, str] = {}
+    uncertain: set[str] = set()
     for s in keyed:
         if values.get(s.key):
+            if not s.implicit and s.key in _TEXT_KEYS and not chosen[s.key].implicit \
+                    and _competes(values[s.key], s.value()):
+                uncertain.add(s.key)
             continue  # the first section with a value wins
         v = s.value()
         if s.key not in chosen or v:
             chosen[s.key], values[s.key] = s, v
+    for key, v in values.items():
+        if key in _TEXT_KEYS and v and len(v) <= 16 and match_label(v, loose=False) not in (None, key):
+            uncertain.add(key)  # the value reads as another element's label
     _check_shell(source, secs, values)
 
     rec = GuideRecord(source=source, url=url, family="html")
     rec.present = set(chosen)
+    rec.uncertain = uncertain
     link_rows: list[Link] = []
     used_links: set = set()  # <a> elements already given to a material
 
