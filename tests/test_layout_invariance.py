@@ -1,0 +1,124 @@
+"""Layout invariance (issue 8): the same guide content, published under every
+layout real portals use, must give the same record and the same findings.
+
+A seeded content model (tests/invariance/content.py) is rendered by each
+renderer of tests/invariance (Element-UI, Ant Design, iView, layui, Bootstrap,
+Word export, Hanweb GBK tables, TRS running text, h2 sections, definition
+lists, cards, tabs, read-only forms, split header/body tables, label-above-value
+grids with timelines, Zhejiang div grids), each randomising class names,
+wrappers, label decorations, order, numerals, phone separators and chrome.
+The expected record and findings come from the model, never from the
+extractor. One test per renderer runs every seed and, on failure, names the
+failing seeds, the kinds of difference and the smallest diff.
+
+    GUIDECHECK_INVARIANCE_SEEDS=N   seeds per renderer (default 200)
+    GUIDECHECK_INVARIANCE_SEED=S    run only seed S (debugging one failure)
+    python3 tests/invariance/tally.py [--dump DIR]   per-renderer tally
+"""
+import os
+import random
+from collections import Counter
+
+import pytest
+from lxml import html as lxml_html
+
+from invariance import RENDERERS
+from invariance.content import DEFECT_KINDS, generate
+from invariance.expect import expected_findings, expected_record, text_norm
+from invariance.harness import DEFAULT_SEEDS, render, rendering_rng, run, summarise
+
+SEEDS = int(os.environ.get("GUIDECHECK_INVARIANCE_SEEDS", DEFAULT_SEEDS))
+ONLY = os.environ.get("GUIDECHECK_INVARIANCE_SEED")
+
+
+def seeds():
+    return [int(ONLY)] if ONLY else range(SEEDS)
+
+
+def test_harness_size():
+    names = [r.name for r in RENDERERS]
+    assert len(set(names)) == len(names) >= 15
+    if not ONLY and "GUIDECHECK_INVARIANCE_SEEDS" not in os.environ:
+        assert len(RENDERERS) * SEEDS >= 3000
+
+
+@pytest.mark.parametrize("renderer", RENDERERS, ids=lambda r: r.name)
+def test_same_record_and_findings_under_every_layout(renderer):
+    failures = {}
+    for seed in seeds():
+        diff = run(renderer, seed)
+        if diff:
+            failures[seed] = diff
+    if failures:
+        pytest.fail(summarise(renderer, failures, len(seeds())), pytrace=False)
+
+
+# ------------------------------------------------------------ the model itself
+
+def test_planted_defects_reach_the_expected_findings():
+    """Every planted defect gives its finding on the model's own record, under
+    every renderer's view of it (so the checks see the defects at all)."""
+    missing = []
+    for seed in range(SEEDS):
+        guide = generate(seed)
+        assert guide.defects, f"seed {seed} plants no defect"
+        for r in RENDERERS:
+            keys = expected_findings(expected_record(guide, r))
+            for d in guide.defects:
+                if not any(k[0] == d.rule and k[1] == d.element and k[2] == (-1 if d.material is None else d.material)
+                           for k in keys):
+                    missing.append(f"seed {seed} {r.name}: {d.kind} should give {d.rule} {d.element} {d.material}")
+    assert not missing, "\n".join(missing[:20])
+
+
+def test_every_defect_kind_is_planted_often():
+    counts = Counter(d.kind for seed in range(SEEDS) for d in generate(seed).defects)
+    rare = {k: counts[k] for k in DEFECT_KINDS if counts[k] < SEEDS // 40}
+    assert not rare, rare
+
+
+def test_the_model_is_deterministic_and_varied():
+    assert generate(7) == generate(7)
+    names = {generate(s).elements["name"] for s in range(40)}
+    assert len(names) >= 8
+
+
+# ------------------------------------------------------------ the renderers themselves
+
+def _visible_text(data: bytes) -> tuple[str, set[str]]:
+    """The page's visible text (with read-only field values) and its hrefs."""
+    doc = lxml_html.document_fromstring(data)
+    for bad in doc.xpath("//script|//style"):
+        bad.drop_tree()
+    parts = [doc.text_content()]
+    parts += doc.xpath("//input/@value")
+    return text_norm(" ".join(parts)), set(doc.xpath("//a/@href"))
+
+
+@pytest.mark.parametrize("renderer", RENDERERS, ids=lambda r: r.name)
+def test_renderer_shows_the_whole_content(renderer):
+    """A renderer prints every value it claims to carry (else a failure above
+    would be the renderer's, not the extractor's), and varies between renderings."""
+    for seed in range(12):
+        guide = generate(seed)
+        data = render(renderer, seed)
+        text, hrefs = _visible_text(data)
+        expected = expected_record(guide, renderer)
+        for key, value in expected.elements.items():
+            if key in ("consult_phone", "complaint_phone", "legal_limit", "promised_limit", "materials", "process", "faq"):
+                continue  # written in a varied form; compared normalised by the harness
+            assert text_norm(value) in text, (renderer.name, seed, key, value)
+        for m in expected.materials:
+            for field, value in m.to_json().items():
+                if field.endswith("_url"):
+                    assert value in hrefs, (renderer.name, seed, field, value)
+                else:
+                    assert text_norm(value) in text, (renderer.name, seed, field, value)
+        for step in expected.process_steps:
+            assert text_norm(step.name) in text, (renderer.name, seed, step.name)
+        for pair in expected.faq:
+            assert text_norm(pair.question) in text and text_norm(pair.answer) in text, (renderer.name, seed)
+    guide = generate(3)
+    pages = {renderer.render(guide, random.Random(k)) for k in range(6)}
+    assert len(pages) == 6, f"{renderer.name} renders the same page for different RNG seeds"
+    assert render(renderer, 3) == renderer.render(guide, rendering_rng(renderer, 3))
