@@ -43,6 +43,7 @@ from .html_common import (
 )
 from .html_lines import linearise, mark_tabs
 from .html_materials import materials_from_items
+from .html_steps import steps_from_blocks
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
 from .html_sections import (
     _BARE_LABEL_RE,
@@ -245,8 +246,10 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
             else:
                 rec.materials = materials_from_lines([t for t, tag, _ in items])
     if "process" in chosen and not rec.process_steps:
-        items = [(t, tag) for t, tag in chosen["process"].items if tag != "struct"]
-        rec.process_steps = steps_from_lines([t for t, _ in items], [tag for _, tag in items])
+        sec = chosen["process"]
+        items = [(t, tag, ln) for (t, tag), ln in zip(sec.items, sec.srcs) if tag != "struct"]
+        rec.process_steps = steps_from_blocks(items) or steps_from_lines(
+            [t for t, _, _ in items], [tag for _, tag, _ in items], [ln for _, _, ln in items])
     if "faq" in chosen:
         rec.faq.extend(faq_from_lines([(t, tag) for t, tag in chosen["faq"].items if tag != "struct"]))
 

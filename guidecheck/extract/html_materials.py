@@ -47,53 +47,58 @@ def _text_hints():
     return copies, media, source, required, links
 
 
+_FIELD_SETS = {"materials": "material_fields", "process": "process_fields"}
+
+
 @functools.cache
-def _field_re() -> re.Pattern:
-    """"<material field header>：" anywhere after a separator (or at the start)."""
+def _field_re(kind: str = "materials") -> re.Pattern:
+    """"<field header>：" anywhere after a separator (or at the start)."""
     words = set()
-    for ws in catalog.labels()["material_fields"].values():
+    for ws in catalog.labels()[_FIELD_SETS[kind]].values():
         for w in ws or ():
             words.add(re.escape(str(w)))
     alt = "|".join(sorted(words, key=len, reverse=True))
     return re.compile(rf"(?:^|(?<=[\s；;，,|]))\*?\s*({alt})\s*[：:]")
 
 
-_FIELD_CACHE: dict[str, object] = {}
+def _header(text: str, kind: str, loose: bool = True) -> str | None:
+    from .labels import _materials, _process
+
+    return (_materials() if kind == "materials" else _process()).match(text, loose)
 
 
-def field_of_line(text: str):
-    """(field, value) when the line starts with a material field ("份数：1份"),
-    (field, None) when it is a bare field label ("材料来源"), else None."""
-    hit = _FIELD_CACHE.get(text, 0) if len(text) <= 40 else 0
+_FIELD_CACHE: dict[tuple, object] = {}
+
+
+def field_of_line(text: str, kind: str = "materials"):
+    """(field, value) when the line starts with a material (or process-step)
+    field ("份数：1份", "办理时限：即办"), (field, None) when it is a bare field
+    label ("材料来源"), else None."""
+    ck = (text, kind)
+    hit = _FIELD_CACHE.get(ck, 0) if len(text) <= 40 else 0
     if hit != 0:
         return hit
     out = None
     s = text.strip()
-    m = _field_re().match(s)
+    m = _field_re(kind).match(s)
     if m:
-        out = (match_material_header(m.group(1)), s[m.end():].strip())
+        out = (_header(m.group(1), kind), s[m.end():].strip())
     elif len(s) <= 16 and "：" not in s.rstrip("：:") and ":" not in s.rstrip("：:"):
-        f = _exact_header(s)
+        f = _header(s, kind, False)
         if f is not None and normalize_label(s):
             out = (f, None)
     if len(text) <= 40 and len(_FIELD_CACHE) < 20000:
-        _FIELD_CACHE[text] = out
+        _FIELD_CACHE[ck] = out
     return out
 
 
-def _exact_header(text: str) -> str | None:
-    from .labels import _materials
-
-    return _materials().match(text, False)
-
-
-def _pairs_in(text: str) -> list[tuple[str, str]]:
+def _pairs_in(text: str, kind: str = "materials") -> list[tuple[str, str]]:
     """Every "field：value" pair in one line ("来源：自备 份数：1份")."""
-    ms = list(_field_re().finditer(text))
+    ms = list(_field_re(kind).finditer(text))
     out = []
     for k, m in enumerate(ms):
         end = ms[k + 1].start() if k + 1 < len(ms) else len(text)
-        f = match_material_header(m.group(1))
+        f = _header(m.group(1), kind)
         if f is not None:
             out.append((f, collapse(text[m.end():end]).strip(_TRAIL)))
     return out
@@ -260,6 +265,8 @@ def _blocks(items, rd: _Reader) -> None:
         if _only_links(text, lt) and pending is None:
             rd.attach(line)
             continue
+        if pending is None and _INDEX_RE.match(text):
+            continue  # a material's number on a line of its own
         f = field_of_line(text)
         if f is not None:
             field, value = f
@@ -356,6 +363,9 @@ def vertical_material(table, rows, grid_of, texts_of, base: str):
             if f is None or f[1]:
                 return None
             pairs.append((f[0], cells[k + 1]))
+    labelled = sum(1 for _, cell in pairs if field_of_line(texts_of[cell]) is not None)
+    if labelled * 2 > len(pairs):
+        return None  # a header row of a materials table, not label | value
     fields = {f for f, _ in pairs}
     if len(fields - {"name"}) < 2:
         return None

@@ -141,7 +141,7 @@ _LIST_TAGS = frozenset(("li", "dd", "p", "div", "td"))
 _SHORT_STEP = 40
 
 
-def steps_from_lines(lines: list[str], tags: list[str] | None = None) -> list[ProcessStep]:
+def steps_from_lines(lines: list[str], tags: list[str] | None = None, srcs: list | None = None) -> list[ProcessStep]:
     """Steps of a process section: an arrow chain, a numbered list, or a list
     (li items; or three or more short lines of one kind) under the heading."""
     for ln in lines:
@@ -155,10 +155,13 @@ def steps_from_lines(lines: list[str], tags: list[str] | None = None) -> list[Pr
     items = numbered_items("\n".join(lines))
     if len(items) >= 2 or not tags:
         return [step_from_text(i) for i in items]
+    from .html_steps import step_of_line
+
+    srcs = srcs or [None] * len(lines)
     rows = [(collapse(t), g) for t, g in zip(lines, tags) if collapse(t)]
-    li = [t for t, g in rows if g == "li"]
+    li = [(t, ln) for t, g, ln in zip(lines, tags, srcs) if g == "li" and collapse(t)]
     if len(li) >= 2 and len(li) >= len(rows) - 1:
-        return [step_from_text(t) for t in li]
+        return [step_of_line(t, ln) for t, ln in li]
     if len(rows) >= 3 and len({g for _, g in rows}) == 1 and rows[0][1] in _LIST_TAGS \
             and all(len(t) <= _SHORT_STEP for t, _ in rows):
         return [step_from_text(t) for t, _ in rows]

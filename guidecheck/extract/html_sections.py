@@ -285,20 +285,24 @@ def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
 _BLOCK_AHEAD = 8  # lines looked ahead for a material's fields
 
 
-def _material_block_ahead(lines: list[Line], idx: int) -> bool:
-    """Inside the materials, a title-like line (a card's header, a dt) is a
-    material's name when material fields follow it before any other label."""
+def _block_ahead(lines: list[Line], idx: int, kind: str) -> bool:
+    """Inside the materials (or the process), a title-like line (a card's
+    header, a dt, a list item's heading) is a material's (step's) name when
+    fields of a material (step) follow it before any other label."""
     ln = lines[idx]
-    if ln.tag in HEADING_TAGS and field_of_line(ln.text) is None and match_label(ln.text) is not None:
+    if ln.tag in HEADING_TAGS and field_of_line(ln.text, kind) is None and match_label(ln.text) is not None:
         return False
     for nxt in lines[idx + 1: idx + 1 + _BLOCK_AHEAD]:
         if nxt.struct is not None or nxt.nav:
             return False
-        if field_of_line(nxt.text) is not None:
+        if field_of_line(nxt.text, kind) is not None:
             return True
         if _split_line(nxt) is not None:
             return False
     return False
+
+
+_BLOCK_KINDS = frozenset(("materials", "process"))
 
 
 # ---------------------------------------------------------------- sections
@@ -339,8 +343,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 bare = None
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
-        elif cur is not None and cur.key == "materials" and field_of_line(ln.text) is not None:
-            segs = None  # "材料来源：…", "份数" inside a material's block: the material's field
+        elif cur is not None and cur.key in _BLOCK_KINDS and field_of_line(ln.text, cur.key) is not None:
+            segs = None  # "材料来源：…", "份数", "办理时限：…" inside a block: the material's (step's) field
         else:
             segs = _split_line(ln, pos)
         if segs is not None:
@@ -371,8 +375,8 @@ def _sections(lines: list[Line]) -> list[_Section]:
                     label_tables.add(tr.getparent())
             continue
         if cur is None or (_is_break(ln, label_tables, row_cells)
-                           and not (cur.key == "materials" and _material_block_ahead(lines, idx))
-                           and not (cur.key == "faq" and ln.text.rstrip().endswith(_QUESTION_END))):
+                           and not (cur.key in _BLOCK_KINDS and _block_ahead(lines, idx, cur.key))
+                           and not (cur.key == "faq" and collapse(ln.text).endswith(_QUESTION_END))):
             cur = None
             if ln.links:
                 orphan_links.append((idx, ln.links))
