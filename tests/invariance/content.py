@@ -168,7 +168,8 @@ def generate(seed: int) -> Guide:
         "quantity_limit": rng.choice(W.QUANTITY),
         "intermediary": "无",
     }
-    phones = {"consult_phone": Phone([(area, _local(rng, length))]),
+    consult = [(area, _local(rng, length))] + ([(area, _local(rng, length))] if rng.random() < 0.2 else [])
+    phones = {"consult_phone": Phone(consult),
               "complaint_phone": Phone([("", "12345")] if rng.random() < 0.5 else [(area, _local(rng, length))])}
     materials = _materials(rng, item, f"f{seed}")
     faq_pairs = rng.sample(W.FAQ_POOL, rng.randint(3, 4))

@@ -5,6 +5,7 @@ timelines, and Zhejiang-style div grids mapped by header text."""
 from __future__ import annotations
 
 from .base import Renderer, chunks, kv_table, material_lines, material_table, mcell, mfields, pairs, step_table, step_text
+from . import wording as W
 from .vary import e
 
 
@@ -226,4 +227,34 @@ class ZjDivGrid(Renderer):
         return "".join(out)
 
 
-WIDGET_RENDERERS = [DefinitionLists(), Cards(), TabsPanels(), ReadonlyForm(), SplitTables(), VerticalTimeline(), ZjDivGrid()]
+class WindowTable(Renderer):
+    name = "windows"
+    family = "location, hours and phone in a row-per-window table (窗口名称 / 办理地址 / 办理时间 / 联系电话)"
+    WINDOW_KEYS = ("location", "hours", "consult_phone")
+
+    def body(self, g, st):
+        rng = st.rng
+        info = [(st.label(k), e(st.value(k))) for k in st.order() if k not in self.WINDOW_KEYS]
+        cols = ["window"] + [k for k in self.WINDOW_KEYS if k in g.elements or k in g.phones]
+        if rng.random() < 0.5:
+            cols = ["window"] + cols[1:][::-1]
+        heads = {c: rng.choice(W.WINDOW_HEADERS[c]) for c in cols}
+        window = rng.choice(W.WINDOW_NAMES).format(agency=g.elements["agency"])
+        values = {"window": window, **{k: st.value(k) for k in cols[1:]}}
+        th = rng.random() < 0.6
+        head = "".join(f"<th>{e(heads[c])}</th>" if th else f"<td><b>{e(heads[c])}</b></td>" for c in cols)
+        row = "".join(f"<td>{e(values[c])}</td>" for c in cols)
+        windows = f'<table {st.own("ck-table")} border="1"><thead><tr>{head}</tr></thead><tbody><tr>{row}</tr></tbody></table>'
+        out = [f'<h2 {st.own("sxmc")}>{e(g.elements["name"])}</h2>',
+               st.wrap(kv_table(st, info, per_row=rng.choice([1, 2]), th=rng.random() < 0.5), 2),
+               st.wrap(f'<h3>{rng.choice(["办理窗口", "窗口信息", "受理窗口信息"])}</h3>{windows}', 1),
+               st.wrap(f'<h3>{st.label("materials", colon=False)}</h3>{material_table(st, g.materials)}', 1)]
+        if g.steps:
+            out.append(st.wrap(f'<h3>{st.label("process", colon=False)}</h3>{step_table(st, g.steps)}', 1))
+        if g.faq:
+            qa = "".join(f"<li><p>问：{e(q)}</p><p>答：{e(a)}</p></li>" for q, a in g.faq)
+            out.append(f'<h3>{st.label("faq", colon=False)}</h3><ol>{qa}</ol>')
+        return "".join(out)
+
+
+WIDGET_RENDERERS = [DefinitionLists(), Cards(), TabsPanels(), ReadonlyForm(), SplitTables(), VerticalTimeline(), ZjDivGrid(), WindowTable()]

@@ -152,6 +152,9 @@ class Style:
             nav = f'<div class="nav"><ul>{items}</ul></div>'
             crumb = (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/bszn/">'
                      f'{rng.choice(W.GENERIC_HEADINGS)}</a> &gt; {e(g.elements["name"])}</div>')
+        if rng.random() < 0.35:  # a generic page heading above the guide
+            tag = rng.choice(["h1", "div"])
+            crumb += f'<{tag} class="page-title">{rng.choice(W.GENERIC_HEADINGS)}</{tag}>'
         if chrome > 0.4:
             lines = "".join(f"<span>{e(t.format(city=city))}</span> " for t in rng.sample(W.FOOTER, 3))
             footer = f'<div class="footer">{lines}</div>'
