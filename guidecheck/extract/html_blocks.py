@@ -170,7 +170,9 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
         detail = " ".join(r_lines) or None
         step = step_from_text(name)
         if detail:
-            dur = duration_of(detail)
+            # a part that is only a duration (a timeline's time stamp) first
+            dur = next((d for d in (duration_of(x) for x in r_lines if len(x) <= 12) if d), None) \
+                or duration_of(detail)
             return ProcessStep(name=step.name, duration=step.duration or dur,
                                detail=None if detail == dur else detail)
         return step

@@ -170,6 +170,7 @@ def material_from_text(text: str, link_texts: list[str] = ()) -> Material | None
     return mat if name else None
 
 
+_VALUE_TAG = {"dd": True, "td": True}
 _INDEX_RE = re.compile(r"^\s*(?:\d{1,3}|[①-⑳])\s*[、.．:：]?\s*$")
 
 
@@ -257,7 +258,7 @@ def materials_from_items(items: list[tuple[str, str, object]], base: str = ""):
 def _blocks(items, rd: _Reader) -> None:
     pending: str | None = None
     fields_seen = False  # the current material has a field beyond its name
-    for raw, _, line in items:
+    for raw, tag, line in items:
         text = _drop_index_span(collapse(raw), line)
         if not text:
             continue
@@ -267,7 +268,9 @@ def _blocks(items, rd: _Reader) -> None:
             continue
         if pending is None and _INDEX_RE.match(text):
             continue  # a material's number on a line of its own
-        f = field_of_line(text)
+        # in the value position (the dd after a dt, a cell of links) a text
+        # that reads as a field label ("空表下载" as the link's text) is the value
+        f = None if pending is not None and (lt or _VALUE_TAG.get(tag)) else field_of_line(text)
         if f is not None:
             field, value = f
             if value is None:

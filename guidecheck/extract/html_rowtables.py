@@ -1,8 +1,8 @@
 """Tables read row by row into elements (html_hints.yaml):
 
 - a window table (one row per window: name, address, hours, phone) gives
-  location ("窗口名称 地址" per window), hours and consult_phone (distinct
-  values, in row order, joined by "；");
+  location (the addresses; the window's name only where no address is
+  given), hours and consult_phone (distinct values, in row order, joined by "；");
 - a basis table (one row per legal document: document, number, article,
   content) gives basis, one "《文件》（文号）条款：内容" per document;
 - a label table laid out vertically (a row of labels, the row of their values
@@ -65,8 +65,7 @@ def read_record_table(kind: str, header: dict[int, str], rows: list[list[str]]) 
     if kind == "window":
         locs, hours, phones = [], [], []
         for r in rows:
-            loc = " ".join(x for x in (cell(r, "window"), cell(r, "location")) if x)
-            locs.append(loc)
+            locs.append(cell(r, "location") or cell(r, "window"))
             hours.append(cell(r, "hours"))
             phones.append(cell(r, "consult_phone"))
         out = []

@@ -341,10 +341,12 @@ def _sections(lines: list[Line]) -> list[_Section]:
             pos = _value_pos(ln, bare)
             if pos == _ANY:
                 bare = None
+        in_block = False
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
         elif cur is not None and cur.key in _BLOCK_KINDS and field_of_line(ln.text, cur.key) is not None:
             segs = None  # "材料来源：…", "份数", "办理时限：…" inside a block: the material's (step's) field
+            in_block = True
         else:
             segs = _split_line(ln, pos)
         if segs is not None:
@@ -374,7 +376,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if tr is not None:
                     label_tables.add(tr.getparent())
             continue
-        if cur is None or (_is_break(ln, label_tables, row_cells)
+        if cur is None or (not in_block and _is_break(ln, label_tables, row_cells)
                            and not (cur.key in _BLOCK_KINDS and _block_ahead(lines, idx, cur.key))
                            and not (cur.key == "faq" and collapse(ln.text).endswith(_QUESTION_END))):
             cur = None

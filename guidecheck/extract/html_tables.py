@@ -431,7 +431,10 @@ def find_div_grids(root, base: str, skip: set) -> tuple[dict, set]:
             if 2 <= len(cells) <= 20:
                 texts = [texts_of[c] for c in cells]
                 m = _map_header(texts, match_material_header)
-                if _is_materials_header(m, texts) and len(m) >= 2:
+                # a header row is (nearly) all headers; label/value pairs
+                # (dt/dd of one material) are not a header row
+                if _is_materials_header(m, texts) and len(m) >= 2 \
+                        and 3 * len(m) >= 2 * sum(1 for t in texts if t):
                     header_row, header = parent, m
                     break
             node = parent
