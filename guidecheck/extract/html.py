@@ -248,8 +248,8 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     if "process" in chosen and not rec.process_steps:
         sec = chosen["process"]
         items = [(t, tag, ln) for (t, tag), ln in zip(sec.items, sec.srcs) if tag != "struct"]
-        rec.process_steps = steps_from_blocks(items) or steps_from_lines(
-            [t for t, _, _ in items], [tag for _, tag, _ in items], [ln for _, _, ln in items])
+        listed = steps_from_lines([t for t, _, _ in items], [tag for _, tag, _ in items], [ln for _, _, ln in items])
+        rec.process_steps = listed if len(listed) >= 2 else (steps_from_blocks(items) or listed)
     if "faq" in chosen:
         rec.faq.extend(faq_from_lines([(t, tag) for t, tag in chosen["faq"].items if tag != "struct"]))
 

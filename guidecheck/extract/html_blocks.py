@@ -97,8 +97,9 @@ def _step_hints():
     title = tuple(str(w).lower() for w in s.get("title", []) or ())
     deco = tuple(str(w).lower() for w in s.get("decoration", []) or ())
     content = tuple(str(w).lower() for w in s.get("content", []) or ())
+    aside = tuple(str(w).lower() for w in s.get("aside", []) or ())
     words = sorted({w.encode() for w in items} | {w.encode() for w in exact})
-    return items, exact, title, deco, content, tuple(words)
+    return items, exact, title, deco, content + tuple("@" + w for w in aside), tuple(words)
 
 
 def _is_step_item(cls: str, items, exact) -> bool:
@@ -120,8 +121,12 @@ def _part_role(cls: str | None, title, deco, content) -> str | None:
     decoration; the framework's own prefix says nothing)."""
     if not cls:
         return None
-    segs = [_SEG_RE.split(tok)[-1] for tok in cls.lower().split()]
+    low = cls.lower()
+    if any(w[0] == "@" and w[1:] in low for w in content):
+        return "aside"
+    segs = [_SEG_RE.split(tok)[-1] for tok in low.split()]
     segs = [s for s in segs if s]
+    content = tuple(w for w in content if w[0] != "@")
     for words, role in ((title, "title"), (content, "content"), (deco, "decoration")):
         if any(w in s for s in segs for w in words):
             return role
@@ -137,7 +142,9 @@ def _step_parts(item, title, deco, content) -> tuple[list[str], list[str]]:
         r = _part_role(el.get("class"), title, deco, content) if el is not item else None
         if r == "decoration":
             return
-        if r is not None and role != "title":
+        if r == "aside":
+            role = "content"  # inside the title too
+        elif r is not None and role != "title":
             role = r
         out = titles if role == "title" else rest
         if el.text and el.text.strip():

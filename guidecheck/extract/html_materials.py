@@ -58,7 +58,7 @@ def _field_re(kind: str = "materials") -> re.Pattern:
         for w in ws or ():
             words.add(re.escape(str(w)))
     alt = "|".join(sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?:^|(?<=[\s；;，,|]))\*?\s*({alt})\s*[：:]")
+    return re.compile(rf"(?:^|(?<=[\s；;，,|。]))\*?\s*({alt})\s*[：:]")
 
 
 def _header(text: str, kind: str, loose: bool = True) -> str | None:
@@ -90,6 +90,14 @@ def field_of_line(text: str, kind: str = "materials"):
     if len(text) <= 40 and len(_FIELD_CACHE) < 20000:
         _FIELD_CACHE[ck] = out
     return out
+
+
+def has_field(text: str, kind: str = "materials") -> bool:
+    """Does the line hold a field, at its start or after a separator
+    ("…进行实质性审查。时限：二个工作日")?"""
+    if field_of_line(text, kind) is not None:
+        return True
+    return len(text) <= 400 and _field_re(kind).search(text) is not None
 
 
 def _pairs_in(text: str, kind: str = "materials") -> list[tuple[str, str]]:

@@ -13,7 +13,7 @@ from .html_common import (
     is_labelish_class,
 )
 from .html_lines import PANE_TAG, Line
-from .html_materials import field_of_line
+from .html_materials import field_of_line, has_field
 from .labels import MAX_LABEL_LEN, label_hint, match_label, normalize_label
 from .text import collapse
 
@@ -282,6 +282,21 @@ def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
     return False
 
 
+def _next_block(el, levels: int = 2):
+    """The element after a label's block: its next sibling, or (a label alone
+    in its column, iView/Bootstrap grids) the next sibling of its wrapper."""
+    for _ in range(levels + 1):
+        nxt = el.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None:
+            return nxt
+        el = el.getparent()
+        if el is None or len(el) != 1:
+            return None
+    return None
+
+
 _BLOCK_AHEAD = 8  # lines looked ahead for a material's fields
 
 
@@ -295,7 +310,7 @@ def _block_ahead(lines: list[Line], idx: int, kind: str) -> bool:
     for nxt in lines[idx + 1: idx + 1 + _BLOCK_AHEAD]:
         if nxt.struct is not None or nxt.nav:
             return False
-        if field_of_line(nxt.text, kind) is not None:
+        if has_field(nxt.text, kind):
             return True
         if _split_line(nxt) is not None:
             return False
@@ -368,7 +383,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
             if ln.links:
                 cur.links.extend(ln.links)
             if not cur.items and ln.block is not None:
-                bare = (ln.block, ln.block.getnext())
+                bare = (ln.block, _next_block(ln.block))
             else:
                 bare = None
             if ln.tag in ("td", "th") and ln.block is not None:

@@ -12,7 +12,16 @@ Field words come from labels.yaml (process_fields).
 from __future__ import annotations
 
 from ..model import ProcessStep
-from .html_materials import _INDEX_RE, _TRAIL, _drop_index_span, _pairs_in, field_of_line, strip_marker
+from .html_materials import (
+    _INDEX_RE,
+    _TRAIL,
+    _drop_index_span,
+    _field_re,
+    _pairs_in,
+    field_of_line,
+    has_field,
+    strip_marker,
+)
 from .html_parts import duration_of, step_from_text
 from .text import collapse
 
@@ -30,8 +39,7 @@ def _add(step: ProcessStep, field: str, value: str) -> None:
 
 def steps_from_blocks(items: list[tuple[str, str, object]]) -> list[ProcessStep]:
     """Steps when the section's lines hold step fields (two or more), else []."""
-    n_fields = sum(1 for t, _, _ in items if (f := field_of_line(collapse(t), "process")) is not None
-                   and f[0] != "name")
+    n_fields = sum(1 for t, _, _ in items if has_field(collapse(t), "process"))
     if n_fields < 2:
         return []
     steps: list[ProcessStep] = []
@@ -59,6 +67,20 @@ def steps_from_blocks(items: list[tuple[str, str, object]]) -> list[ProcessStep]
                     if fld != "name":
                         _add(steps[-1], fld, val)
                 fields_seen = True
+            continue
+        if pending is None and (pairs := _pairs_in(text, "process")):
+            # "…审查。时限：二个工作日": the lead is the step's detail
+            m = _field_re("process").search(text)
+            lead = text[: m.start()].strip(_TRAIL) if m else ""
+            if not steps:
+                steps.append(ProcessStep(name=lead))
+            elif lead:
+                _add(steps[-1], "detail", lead)
+            for fld, val in pairs:
+                if fld == "name":
+                    continue
+                _add(steps[-1], fld, val)
+            fields_seen = True
             continue
         if pending is not None:
             field, pending = pending, None
