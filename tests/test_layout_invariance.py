@@ -123,3 +123,42 @@ def test_renderer_shows_the_whole_content(renderer):
     pages = {renderer.render(guide, random.Random(k)) for k in range(6)}
     assert len(pages) == 6, f"{renderer.name} renders the same page for different RNG seeds"
     assert render(renderer, 3) == renderer.render(guide, rendering_rng(renderer, 3))
+
+
+# ------------------------------------------------------------ the comparison itself
+
+def test_normalising_keeps_meaning_only():
+    from invariance.expect import limit_norm, phone_norm
+
+    for written in ("0591-87654321", "0591—87654321", "0591－87654321", "0591 87654321", "（0591）87654321",
+                    "(0591)87654321", "059187654321", "０５９１－８７６５４３２１"):
+        assert phone_norm(written) == "0591-87654321", written
+    assert phone_norm("87654321") != phone_norm("0591-87654321")
+    assert limit_norm("二十个工作日") == limit_norm("20个工作日") == "20个工作日"
+    assert limit_norm("十五日") == "15日" and limit_norm("两个工作日") == "2个工作日"
+    assert limit_norm("20日") != limit_norm("20个工作日")
+
+
+def test_diff_sees_every_kind_of_change():
+    from invariance.expect import finding_keys, findings_diff, record_diff
+
+    guide = generate(11)
+    renderer = RENDERERS[0]
+    want = expected_record(guide, renderer)
+    assert record_diff(want, expected_record(guide, renderer)) == []
+    changes = {
+        "element value": lambda r: r.elements.__setitem__("location", r.elements["location"] + "东侧"),
+        "element missing": lambda r: r.elements.pop("agency"),
+        "material value": lambda r: setattr(r.materials[1], "copies", "9份"),
+        "material extra": lambda r: setattr(next(m for m in r.materials if m.form_url is None), "form_url", "/x.doc"),
+        "materials count": lambda r: r.materials.pop(),
+        "steps count": lambda r: r.process_steps.pop(),
+        "step duration": lambda r: setattr(r.process_steps[1], "duration", "9个工作日"),
+        "faq count": lambda r: r.faq.pop(),
+    }
+    for kind, change in changes.items():
+        got = expected_record(guide, renderer)
+        change(got)
+        assert any(line.startswith(kind) for line in record_diff(want, got)), kind
+    keys = finding_keys([])
+    assert findings_diff([("P202", "consult_phone", -1, "fail")], keys) == ["finding missing P202 consult_phone fail"]

@@ -73,7 +73,7 @@ class Style:
         self._count += 1
         if number and self.numbering == "arabic":
             text = f"{self._count}{self.number_sep}{text}"
-        elif number and self.numbering == "cn" and self._count < 20:
+        elif number and self.numbering == "cn" and self._count < 100:
             text = f"{cn_number(self._count)}、{text}"
         want_colon = self.colon if colon is None else ("：" if colon else "")
         body = e(text)
