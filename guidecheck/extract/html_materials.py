@@ -326,22 +326,45 @@ def _blocks(items, rd: _Reader) -> None:
             rd.attach(line)
 
 
+_LOOSE_MARKER_RE = re.compile(r"^\s*(\d{1,2})\s*[、.．]\s*")
+
+
+def _item_start(text: str, expect: int) -> int | None:
+    """Where the name starts when the line opens a list item, else None. A
+    number glued to digits ("2.2寸照片", "4.1:500地形图") is a marker only
+    when it is the number the list expects next."""
+    m = _MARKER_RE.match(text)
+    if m:
+        return m.end()
+    m = _LOOSE_MARKER_RE.match(text)
+    if m and int(m.group(1)) == expect:
+        return m.end()
+    return None
+
+
 def _running(items, rd: _Reader) -> None:
     """One material per line, when (nearly) every line starts with a list marker."""
     lines = [(_drop_index_span(collapse(t), ln), ln) for t, _, ln in items if collapse(t)]
     if len(lines) < 2:
         return
-    marked = [ln for ln in lines if _MARKER_RE.match(ln[0])]
-    if len(marked) < max(2, len(lines) - 1) or not _MARKER_RE.match(lines[0][0]):
+    starts = []
+    expect = 1
+    for text, _ in lines:
+        at = _item_start(text, expect)
+        starts.append(at)
+        if at is not None:
+            expect += 1
+    marked = sum(1 for at in starts if at is not None)
+    if marked < max(2, len(lines) - 1) or starts[0] is None:
         return
-    for text, line in lines:
+    for (text, line), at in zip(lines, starts):
         lt = _link_texts(line)
-        if not _MARKER_RE.match(text):
+        if at is None:
             if rd.mats and not _only_links(text, lt):
                 _set(rd.mats[-1], "notes", text)
             rd.attach(line)
             continue
-        mat = material_from_text(text, lt)
+        mat = material_from_text(text[at:], lt)
         if mat is not None:
             rd.mats.append(mat)
             rd.attach(line)
