@@ -111,7 +111,14 @@ def step_table(st: Style, steps: list[StepSpec], *, table: str = "", th: bool = 
 # ---------------------------------------------------------------- text elements
 
 def value_html(st: Style, key: str) -> str:
-    return e(st.value(key))
+    """The value as markup: clauses of the conditions may be broken with <br>;
+    editors leave &nbsp; padding after values."""
+    html = e(st.value(key))
+    if key == "conditions" and st.rng.random() < 0.4:
+        html = html.replace("；（", "；<br>（")
+    if st.nbsp and html:
+        html += "&nbsp;" * st.rng.randint(1, 3)
+    return html
 
 
 def pairs(st: Style) -> list[tuple[str, str]]:

@@ -78,6 +78,7 @@ class Guide:
     faq: list[tuple[str, str]]
     defects: list[Defect] = field(default_factory=list)
     city: tuple = ()
+    blank: list[str] = field(default_factory=list)  # elements removed by a defect (a page may print their bare label)
 
     def has(self, key: str) -> bool:
         if key == "materials":
@@ -261,6 +262,7 @@ def _plant(g: Guide, kind: str, rng: random.Random) -> None:
 def _drop(g: Guide, key: str) -> None:
     """Remove an element, and the defects planted in it (an absent element gets E001/E002 only)."""
     del g.elements[key]
+    g.blank.append(key)
     g.defects[:] = [d for d in g.defects if d.element != key]
 
 

@@ -111,7 +111,9 @@ def record_diff(exp: GuideRecord, got: GuideRecord) -> list[str]:
     """Differences as short lines, each starting with a kind ("element", "material", …)."""
     out: list[str] = []
     for key in TEXT_ORDER:
-        e, g = exp.elements.get(key), got.elements.get(key)
+        # An element with no text is as good as absent (E001/E002 judge both alike).
+        e, g = exp.elements.get(key) or None, got.elements.get(key) or None
+        g = g if g is None or g.strip() else None
         if e is None and g is None:
             continue
         if e is None:

@@ -48,6 +48,9 @@ class Style:
         self.headers = {k: rng.choice(v) for k, v in W.MATERIAL_HEADERS.items()}
         self.step_headers = {k: rng.choice(v) for k, v in W.STEP_HEADERS.items()}
         self._count = 0
+        # A missing element: left out, or its label printed with nothing after it.
+        self.show_blank = rng.random() < 0.5
+        self.nbsp = rng.random() < 0.15
 
     # ---------------------------------------------------------- markup
     def cls(self, *names: str) -> str:
@@ -93,6 +96,8 @@ class Style:
     def value(self, key: str) -> str:
         """The element's value text (not escaped), as this page writes it."""
         g = self.guide
+        if key in g.blank:
+            return ""
         if key in g.phones:
             return self.phone(g.phones[key])
         text = g.elements[key]
@@ -130,7 +135,8 @@ class Style:
     def order(self) -> list[str]:
         """Text elements in this page's order: the name first, the rest in
         blocks that portals move around."""
-        keys = [k for k in TEXT_ORDER if k in self.guide.elements and k != "name"]
+        g = self.guide
+        keys = [k for k in TEXT_ORDER if k != "name" and (k in g.elements or self.show_blank and k in g.blank)]
         if self.rng.random() < 0.5:
             return ["name", *keys]
         cut = self.rng.randrange(1, len(keys))
