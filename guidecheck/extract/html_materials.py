@@ -82,10 +82,11 @@ def field_of_line(text: str, kind: str = "materials"):
     s = text.strip()
     m = _field_re(kind).match(s)
     if m:
-        out = (_header(m.group(1), kind), s[m.end():].strip())
+        if not _element_word(m.group(1), kind):
+            out = (_header(m.group(1), kind), s[m.end():].strip())
     elif len(s) <= 16 and "：" not in s.rstrip("：:") and ":" not in s.rstrip("：:"):
         f = _header(s, kind, False)
-        if f is not None and normalize_label(s):
+        if f is not None and normalize_label(s) and not _element_word(s, kind):
             out = (f, None)
     if len(text) <= 40 and len(_FIELD_CACHE) < 20000:
         _FIELD_CACHE[ck] = out
@@ -98,6 +99,15 @@ def has_field(text: str, kind: str = "materials") -> bool:
     if field_of_line(text, kind) is not None:
         return True
     return len(text) <= 400 and _field_re(kind).search(text) is not None
+
+
+def _element_word(label: str, kind: str) -> bool:
+    """A field word that is also an element's own label (受理标准 is the
+    conditions; 名称 the item's name) opens that element, not a field."""
+    from .labels import match_label
+
+    key = match_label(label, loose=False)
+    return key is not None and key != kind
 
 
 def _pairs_in(text: str, kind: str = "materials") -> list[tuple[str, str]]:

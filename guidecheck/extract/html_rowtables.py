@@ -91,10 +91,10 @@ def read_record_table(kind: str, header: dict[int, str], rows: list[list[str]]) 
     return [("basis", _JOIN.join(docs))]
 
 
-def label_row(texts: list[str]) -> list[str | None] | None:
-    """Element keys of a row made only of labels (two or more), else None."""
+def label_row(texts: list[str], minimum: int = 2) -> list[str | None] | None:
+    """Element keys of a row made only of labels (`minimum` or more), else None."""
     keys = [match_label(t, loose=False) if t else None for t in texts]
-    if sum(1 for k in keys if k) >= 2 and all(k or not t for k, t in zip(keys, texts)):
+    if sum(1 for k in keys if k) >= minimum and all(k or not t for k, t in zip(keys, texts)):
         return keys
     return None
 
@@ -113,7 +113,7 @@ def read_vertical_pairs(grid_texts: list[list[str]], first_keys: list[str | None
                     out.append((k, texts[i]))
             expect_values = False
             continue
-        nxt = label_row(texts)
+        nxt = label_row(texts, 1)  # a last row may hold a single label
         if nxt is None:
             break
         keys, expect_values = nxt, True

@@ -148,7 +148,7 @@ def _find_header(grid, texts_of) -> tuple[str, int, dict[int, str]] | None:
             return "faq", r, m
         if len(grid) >= r + 2:
             rec = record_table_header(texts)
-            if rec is not None:
+            if rec is not None and not (r == 0 and _descriptions(grid, texts_of)):
                 return rec[0], r, rec[1]
         if r == 0 and len(row) >= 2 and len(grid) >= 2:
             keys = label_row(texts)
@@ -157,6 +157,15 @@ def _find_header(grid, texts_of) -> tuple[str, int, dict[int, str]] | None:
                 if len(below) == len(row) and not any(match_label(t, loose=False) for t in below if t):
                     return "pairs", r, {i: k for i, k in enumerate(keys) if k}
     return None
+
+
+def _descriptions(grid, texts_of) -> bool:
+    """Labels above their values, row after row (Ant Design / Element-UI
+    descriptions): a row of element labels, one row of values, then another
+    row of labels or the end. (A window table has several rows of values.)"""
+    if label_row([texts_of[c] for c in grid[0]]) is None:
+        return False
+    return len(grid) == 2 or label_row([texts_of[c] for c in grid[2]], 1) is not None
 
 
 def _full_span(row, ncols: int) -> bool:
