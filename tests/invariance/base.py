@@ -61,9 +61,25 @@ def material_table(st: Style, mats: list[MaterialSpec], *, table: str = "", th: 
     hcell = "th" if th else "td"
     head = ("<th>序号</th>" if number and th else "<td>序号</td>" if number else "") + \
         "".join(f"<{hcell}>{st.header(f)}</{hcell}>" for f in cols)
+    # Equal values one under another may share one cell (rowspan), as editors merge them.
+    spans: dict[tuple[int, str], int] = {}
+    if st.rng.random() < 0.3:
+        for f in ("source", "required", "medium"):
+            i = 0
+            while i < len(mats):
+                j = i
+                while j + 1 < len(mats) and getattr(mats[j + 1], f) and getattr(mats[j + 1], f) == getattr(mats[i], f):
+                    j += 1
+                for k in range(i, j + 1):
+                    spans[(k, f)] = j - i + 1 if k == i else 0
+                i = j + 1
     rows = []
-    for i, m in enumerate(mats, 1):
-        cells = (f"<td>{i}</td>" if number else "") + "".join(f"<td>{mcell(st, m, f)}</td>" for f in cols)
+    for i, m in enumerate(mats):
+        cells = f"<td>{i + 1}</td>" if number else ""
+        for f in cols:
+            span = spans.get((i, f), 1)
+            if span:
+                cells += f"<td{f' rowspan={span}' if span > 1 else ''}>{mcell(st, m, f)}</td>"
         rows.append(f"<tr>{cells}</tr>")
     thead = f"<thead><tr>{head}</tr></thead>" if st.rng.random() < 0.6 else ""
     first = "" if thead else f"<tr>{head}</tr>"
@@ -116,6 +132,8 @@ def value_html(st: Style, key: str) -> str:
     html = e(st.value(key))
     if key == "conditions" and st.rng.random() < 0.4:
         html = html.replace("；（", "；<br>（")
+    if key == "basis" and st.rng.random() < 0.5:
+        html = html.replace("。《", "。<br>《")
     if st.nbsp and html:
         html += "&nbsp;" * st.rng.randint(1, 3)
     return html

@@ -153,7 +153,7 @@ def generate(seed: int) -> Guide:
         "agency": agency,
         "case_type": "承诺件",
         "target": rng.choice(W.CATEGORY_TARGETS),
-        "basis": f"{law}{article}",
+        "basis": f"{law}{article}" + ("".join(rng.choice(W.SECOND_LAWS)) if rng.random() < 0.3 else ""),
         "conditions": rng.choice(W.CONDITIONS),
         "legal_limit": f"{legal}个工作日",
         "promised_limit": f"{total}个工作日",

@@ -181,8 +181,9 @@ class TrsRunningText(Renderer):
             if key is None:
                 break
             v = e(st.value(key))
-            if key == "conditions" and "；（" in v and rng.random() < 0.5:  # one paragraph per clause
-                clauses = v.replace("；（", "；\n（").split("\n")
+            cut = {"conditions": "；（", "basis": "。《"}.get(key)
+            if cut and cut in v and rng.random() < 0.5:  # one paragraph per clause or per law
+                clauses = v.replace(cut, cut[0] + "\n" + cut[1]).split("\n")
                 out.append(head(key) + "".join(f'<p style="text-indent:2em">{c}</p>' for c in clauses))
             elif key in ("basis", "conditions") and rng.random() < 0.6:
                 out.append(head(key) + f'<p style="text-indent:2em">{v}</p>')

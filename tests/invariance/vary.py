@@ -51,6 +51,7 @@ class Style:
         # A missing element: left out, or its label printed with nothing after it.
         self.show_blank = rng.random() < 0.5
         self.nbsp = rng.random() < 0.15
+        self.label_notes = rng.random() < 0.25
 
     # ---------------------------------------------------------- markup
     def cls(self, *names: str) -> str:
@@ -71,6 +72,8 @@ class Style:
     def label(self, key: str, colon: bool | None = None, number: bool = True, markup: bool = True) -> str:
         """The element's label as this page prints it (HTML unless markup=False)."""
         text = self.labels[key]
+        if key in W.LABEL_NOTES and self.label_notes:
+            text += W.LABEL_NOTES[key][0]
         if self.spaced and len(text) <= 4:
             text = self.spaced.join(text)
         self._count += 1
@@ -154,7 +157,8 @@ class Style:
         header = nav = footer = crumb = ""
         if chrome > 0.2:
             items = "".join(f'<li><a href="/{i}.html">{w}</a></li>' for i, w in enumerate(rng.sample(W.NAV, 5)))
-            header = f'<div class="header"><div class="logo">{e(site)}</div><a href="/login">登录</a> <a href="/reg">注册</a></div>'
+            tag, attr = rng.choice([("div", 'class="header"'), ("header", 'class="site-header"'), ("div", 'id="top"')])
+            header = f'<{tag} {attr}><div class="logo">{e(site)}</div><a href="/login">登录</a> <a href="/reg">注册</a></{tag}>'
             nav = f'<div class="nav"><ul>{items}</ul></div>'
             crumb = (f'<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/bszn/">'
                      f'{rng.choice(W.GENERIC_HEADINGS)}</a> &gt; {e(g.elements["name"])}</div>')
@@ -162,8 +166,10 @@ class Style:
             tag = rng.choice(["h1", "div"])
             crumb += f'<{tag} class="page-title">{rng.choice(W.GENERIC_HEADINGS)}</{tag}>'
         if chrome > 0.4:
-            lines = "".join(f"<span>{e(t.format(city=city))}</span> " for t in rng.sample(W.FOOTER, 3))
-            footer = f'<div class="footer">{lines}</div>'
+            lines = "".join(f"<span>{e(t.format(city=city, area=g.city[2]))}</span> " for t in rng.sample(W.FOOTER, 3))
+            tag, attr = rng.choice([("div", 'class="footer"'), ("footer", 'class="site-footer"'), ("div", 'id="bottom"'),
+                                    ("div", 'class="foot"')])
+            footer = f"<{tag} {attr}>{lines}</{tag}>"
         meta = f'<meta charset="{charset}">' if rng.random() < 0.6 else \
             f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
         title = f"{g.elements['name']}_{rng.choice(W.GENERIC_HEADINGS)}_{site}"
