@@ -325,6 +325,8 @@ def mark_tabs(lines: list[Line], starts: dict, body) -> list[Line]:
         if len({id(ln.block) for ln in run}) != len(run) or not all(_short(ln.text) for ln in run):
             continue
         titles = [ln.text.strip() for ln in run]
+        if any(t.endswith(("：", ":")) for t in titles):
+            continue  # "受理时间：" is a label before its value, never a tab's title
         labelled = sum(1 for t in titles if match_label(t))
         if labelled < 2 or labelled < _NAV_MIN_LABEL_SHARE * len(run):
             continue
