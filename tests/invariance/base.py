@@ -132,6 +132,8 @@ def value_html(st: Style, key: str) -> str:
     html = e(st.value(key))
     if key == "conditions" and st.rng.random() < 0.4:
         html = html.replace("；（", "；<br>（")
+    if key == "hours" and st.rng.random() < 0.4:
+        html = html.replace("，下午", "，<br>下午")
     if key == "basis" and st.rng.random() < 0.5:
         html = html.replace("。《", "。<br>《")
     if st.nbsp and html:

@@ -8,7 +8,7 @@ fields the renderer can express (`Renderer.material_fields`,
 
 `diff(expected, got)` compares two records after normalising what legitimately
 varies between layouts: white space, dash variants, trailing separators, numbering before an
-FAQ question, phone separators (0591-…, 0591—…, （0591）…, 0591 …) and Chinese
+FAQ question or a step name, phone separators (0591-…, 0591—…, （0591）…, 0591 …) and Chinese
 numerals in time limits and step durations. Everything else must be equal.
 """
 from __future__ import annotations
@@ -63,6 +63,7 @@ _GLUED_AREA = re.compile(r"(?<!\d)(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?!\d)")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+(?=个?(?:工作日|自然日|日|天|份))")
 _Q_PREFIX = re.compile(r"^(?:\d+\s*[.、．:：)）]|[（(]\d+[）)]|问\s*[:：]|Q\d*\s*[.:：]?)\s*")
+_STEP_PREFIX = re.compile(r"^(?:第[0-9一二三四五六七八九十]+步|步骤[0-9]+|[0-9]+)\s*[.、．:：]?\s*")
 _A_PREFIX = re.compile(r"^(?:答\s*[:：]|A\d*\s*[.:：]?)\s*")
 
 
@@ -139,7 +140,7 @@ def record_diff(exp: GuideRecord, got: GuideRecord) -> list[str]:
         out.append(f"steps count: want {len(es)} got {len(gs)}: got {[s.name for s in gs]}")
     else:
         for i, (a, b) in enumerate(zip(es, gs)):
-            if text_norm(a.name) != text_norm(b.name):
+            if _STEP_PREFIX.sub("", text_norm(a.name)) != _STEP_PREFIX.sub("", text_norm(b.name)):
                 out.append(f"step name [{i}]: want {_short(a.name)} got {_short(b.name)}")
             if a.duration is not None and norm("duration", a.duration) != norm("duration", b.duration):
                 out.append(f"step duration [{i}]: want {_short(a.duration)} got {_short(b.duration)}")

@@ -192,7 +192,8 @@ class Layui(Renderer):
                                                  "</tr>" for n, m in enumerate(g.materials, 1)) + "</tbody></table>")
         steps = "".join(
             f'<li class="layui-timeline-item"><i class="layui-icon layui-timeline-axis">&#xe63f;</i><div class="layui-timeline-content '
-            f'layui-text"><h3 class="layui-timeline-title">{e(s.name)}</h3><p>{step_text(st, s)}</p></div></li>' for s in g.steps)
+            f'layui-text"><h3 class="layui-timeline-title">{st.step_name(n, s.name)}</h3><p>{step_text(st, s)}</p></div></li>'
+            for n, s in enumerate(g.steps, 1))
         faq = "".join(f'<div class="layui-colla-item"><h2 class="layui-colla-title">{q}<i class="layui-icon layui-colla-icon">'
                       f'&#xe602;</i></h2><div class="layui-colla-content">{a}</div></div>' for q, a in _faq_items(g))
         panes = [("基本信息", info), (st.label("materials", colon=False, number=False), mats)]
@@ -229,8 +230,8 @@ class Bootstrap(Renderer):
                 "".join(f"<th>{st.header(f)}</th>" for f in cols) + "</tr></thead><tbody>" +
                 "".join("<tr>" + "".join(f"<td>{mcell(st, m, f)}</td>" for f in cols) + "</tr>" for m in g.materials) +
                 "</tbody></table>")
-        steps = "".join(f'<li class="list-group-item"><h5 class="list-group-item-heading">{e(s.name)}</h5>'
-                        f'<p class="list-group-item-text">{step_text(st, s)}</p></li>' for s in g.steps)
+        steps = "".join(f'<li class="list-group-item"><h5 class="list-group-item-heading">{st.step_name(n, s.name)}</h5>'
+                        f'<p class="list-group-item-text">{step_text(st, s)}</p></li>' for n, s in enumerate(g.steps, 1))
         faq = "".join(
             f'<div class="accordion-item"><h2 class="accordion-header" id="h{n}"><button class="accordion-button collapsed" '
             f'type="button" data-bs-toggle="collapse" data-bs-target="#c{n}" aria-expanded="false">{q}</button></h2>'

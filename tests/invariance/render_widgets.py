@@ -188,8 +188,8 @@ class VerticalTimeline(Renderer):
             mats.append(f'<table {st.own("mat")} border="1"><caption>材料{n}</caption>{rows}</table>')
         steps = "".join(
             f'<div class="timeline-item"><div class="timeline-dot"></div><div class="timeline-time">{e(st.limit(s.duration))}</div>'
-            f'<div class="timeline-title">{e(s.name)}</div><div class="timeline-body">{e(s.handler)}：{e(s.content)}</div></div>'
-            for s in g.steps)
+            f'<div class="timeline-title">{st.step_name(n, s.name)}</div><div class="timeline-body">{e(s.handler)}：{e(s.content)}</div></div>'
+            for n, s in enumerate(g.steps, 1))
         faq = "".join(f"<details><summary>{e(q)}</summary><p>{e(a)}</p></details>" for q, a in g.faq)
         sec = lambda key, inner: f'<div {st.own("block")}><h3>{st.label(key, colon=False)}</h3>{inner}</div>'
         out = [f'<div {st.own("hd")}><h1>{e(g.elements["name"])}</h1></div>', st.wrap(grid, 2), sec("materials", "".join(mats))]

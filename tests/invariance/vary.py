@@ -52,6 +52,7 @@ class Style:
         self.show_blank = rng.random() < 0.5
         self.nbsp = rng.random() < 0.15
         self.label_notes = rng.random() < 0.25
+        self.step_numbers = rng.choice([None, None, "{n}. ", "第{cn}步：", "{n}、", "步骤{n}："])
 
     # ---------------------------------------------------------- markup
     def cls(self, *names: str) -> str:
@@ -91,6 +92,12 @@ class Style:
         elif not markup and self.asterisk:
             body = "*" + body
         return body + want_colon
+
+    def step_name(self, n: int, name: str) -> str:
+        """A step's name as a step component prints it, perhaps numbered ("第二步：审查")."""
+        if not self.step_numbers:
+            return e(name)
+        return e(self.step_numbers.format(n=n, cn=cn_number(n)) + name)
 
     def header(self, field: str) -> str:
         return e(self.headers[field])
