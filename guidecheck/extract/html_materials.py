@@ -107,7 +107,7 @@ def _element_word(label: str, kind: str) -> bool:
     from .labels import match_label
 
     key = match_label(label, loose=False)
-    return key is not None and key != kind
+    return key is not None and key != kind and key != "name"  # 名称 in a material's block is its name
 
 
 def _pairs_in(text: str, kind: str = "materials") -> list[tuple[str, str]]:

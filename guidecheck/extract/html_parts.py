@@ -25,6 +25,8 @@ _DUR = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s*个?\s*(?:工�
 _DUR_RE = re.compile(rf"(?:时限[：:为]?\s*({_DUR}(?:内)?|即办)|[（(]\s*({_DUR}(?:内)?|即办)\s*[)）])")
 
 
+_STEP_NO_RE = re.compile(r"^\s*(?:第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|环节|阶段)"
+                         r"|(?:步骤|环节|Step|STEP|step)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*[：:、.．]?\s*")
 _DUR_ONLY_RE = re.compile(rf"^\s*(?:(?:办理)?时限[：:为]?\s*)?({_DUR}(?:内)?|即办(?:件)?|当场办结|立即办理)\s*$")
 
 
@@ -64,7 +66,7 @@ def _num_of(m: re.Match) -> tuple[str, int]:
     return "chn", _cn_value(m.group("chn"))
 
 
-def numbered_items(text: str) -> list[str]:
+def numbered_items(text: str, keep_lines: bool = False) -> list[str]:
     """Items of a list numbered 1, 2, 3 … (or 一、二、, （1）, ①, 第1步), split where
     the numbers run in sequence; [] when the text does not start such a list."""
     style = None
@@ -85,7 +87,11 @@ def numbered_items(text: str) -> list[str]:
     items = []
     for k, (a, b) in enumerate(cuts):
         end = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        item = collapse(text[b:end]).strip(_TRAIL_PUNCT)
+        b = b + len(text[b:end]) - len(text[b:end].lstrip("：: "))  # "第一步：受理"
+        if keep_lines:  # the item's first line stays apart (a step's name above its detail)
+            item = "\n".join(x for x in (collapse(p) for p in text[b:end].split("\n")) if x).strip(_TRAIL_PUNCT)
+        else:
+            item = collapse(text[b:end]).strip(_TRAIL_PUNCT)
         if item:
             items.append(item)
     return items
@@ -117,7 +123,17 @@ def materials_from_lines(lines: list[str]) -> list[Material]:
 
 
 def step_from_text(item: str) -> ProcessStep:
-    """One step from its text: "受理：窗口核对材料（1个工作日）" -> name, detail, duration."""
+    """One step from its text: "受理：窗口核对材料（1个工作日）" -> name, detail, duration.
+    "第一步：受理" is the step 受理; a first line of its own names the step."""
+    item = _STEP_NO_RE.sub("", item, count=1) or item
+    if "\n" in item:
+        head, _, rest = item.partition("\n")
+        head, rest = head.strip(_TRAIL_PUNCT), collapse(rest)
+        if head and len(head) <= 20 and rest:
+            d = _DUR_RE.search(rest) or _DUR_RE.search(head)
+            dur = (d.group(1) or d.group(2)) if d else duration_of(rest)
+            return ProcessStep(name=head, duration=dur, detail=rest)
+        item = collapse(item)
     name, detail = item, None
     m = re.match(r"^([^：:，,。；;]{1,12})[：:]\s*(.*)$", item)
     if m:
@@ -152,7 +168,7 @@ def steps_from_lines(lines: list[str], tags: list[str] | None = None, srcs: list
             first = re.split(r"[：:]", parts[0])[-1].strip()
             names = [first] + [p.strip(_TRAIL_PUNCT) for p in parts[1:]]
             return [ProcessStep(name=n) for n in names if n]
-    items = numbered_items("\n".join(lines))
+    items = numbered_items("\n".join(lines), keep_lines=True)
     if len(items) >= 2 or not tags:
         return [step_from_text(i) for i in items]
     from .html_steps import step_of_line
