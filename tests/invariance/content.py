@@ -131,7 +131,8 @@ def _steps(rng: random.Random) -> tuple[list[StepSpec], int]:
 
 DEFECT_KINDS = ("vague_material", "no_area_code", "missing_key", "missing_required", "unit_unclear",
                 "promised_exceeds", "no_room", "vague_hours", "basis_no_article", "medium_in_name",
-                "no_source", "no_sample", "few_faq", "same_phones", "stage_missing", "steps_mismatch")
+                "no_source", "no_sample", "few_faq", "same_phones", "stage_missing", "steps_mismatch",
+                "depth_contradiction", "case_type_contradiction", "faq_duplicate", "placeholder")
 
 
 def generate(seed: int) -> Guide:
@@ -217,6 +218,8 @@ def _plant(g: Guide, kind: str, rng: random.Random) -> None:
             el["promised_limit"] = f"{legal + rng.choice([5, 10])}个工作日"
             g.defects.append(Defect(kind, "T302", "promised_limit"))
     elif kind == "no_room":
+        if any(d.element == "location" for d in g.defects):
+            return
         city = g.city
         el["location"] = f"{city[0]}{city[1]}{city[4]}"
         g.defects.append(Defect(kind, "L402", "location"))
@@ -247,6 +250,22 @@ def _plant(g: Guide, kind: str, rng: random.Random) -> None:
         g.defects.append(Defect(kind, "Q901", "faq"))
     elif kind == "same_phones":  # the complaint number is copied once all defects are planted
         g.defects.append(Defect(kind, "P204", "complaint_phone"))
+    elif kind == "depth_contradiction":
+        if "visits" in el and el.get("online_depth"):
+            el["online_depth"] = rng.choice(["Ⅳ级", "四级"])
+            g.defects.append(Defect(kind, "C801", "visits"))
+    elif kind == "case_type_contradiction":
+        if "case_type" in el:
+            el["case_type"] = "即办件"
+            g.defects.append(Defect(kind, "C802", "case_type"))
+    elif kind == "faq_duplicate":  # the second question repeats the first (the count stays)
+        g.faq[1] = (g.faq[0][0], g.faq[1][1])
+        g.defects.append(Defect(kind, "Q902", "faq"))
+    elif kind == "placeholder":
+        key = rng.choice(["conditions", "location"])
+        if key in el and not any(d.element == key for d in g.defects):
+            el[key] = rng.choice(W.PLACEHOLDERS)
+            g.defects.append(Defect(kind, "E003", key))
     elif kind == "stage_missing":
         if len(g.steps) == 5:
             dropped = g.steps.pop(rng.choice([1, 2, 4]))
