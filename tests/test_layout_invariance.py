@@ -5,7 +5,7 @@ A seeded content model (tests/invariance/content.py) is rendered by each
 renderer of tests/invariance (Element-UI, Ant Design, iView, layui, Bootstrap,
 Word export, Hanweb GBK tables, TRS running text, h2 sections, definition
 lists, cards, tabs, read-only forms, split header/body tables, label-above-value
-grids with timelines, Zhejiang div grids), each randomising class names,
+grids with timelines, Zhejiang div grids, window tables, Vant mobile pages), each randomising class names,
 wrappers, label decorations, order, numerals, phone separators and chrome.
 The expected record and findings come from the model, never from the
 extractor. One test per renderer runs every seed and, on failure, names the

@@ -56,7 +56,7 @@ def expected_findings(record: GuideRecord) -> list[tuple]:
 # ------------------------------------------------------------ normalising
 
 _WS = re.compile(r"\s+")
-_TRAIL = re.compile(r"[；;。，,、\s]+$")
+_TRAIL = re.compile(r"[；;。，,、|｜\s]+$")
 _DASH = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
 _PAREN_AREA = re.compile(r"[（(](0\d{2,3})[）)]-?")
 _GLUED_AREA = re.compile(r"(?<!\d)(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?!\d)")
