@@ -327,6 +327,9 @@ def mark_tabs(lines: list[Line], starts: dict, body) -> list[Line]:
         titles = [ln.text.strip() for ln in run]
         if any(t.endswith(("：", ":")) for t in titles):
             continue  # "受理时间：" is a label before its value, never a tab's title
+        exact = [match_label(t, loose=False) is not None for t in titles]
+        if len(exact) >= 4 and all(exact[0::2]) and not any(exact[1::2]):
+            continue  # label, value, label, value: a row of pairs, not tabs
         labelled = sum(1 for t in titles if match_label(t))
         if labelled < 2 or labelled < _NAV_MIN_LABEL_SHARE * len(run):
             continue

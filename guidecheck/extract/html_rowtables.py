@@ -40,7 +40,10 @@ def record_table_header(texts: list[str]) -> tuple[str, dict[int, str]] | None:
     """("window" | "basis", {column: field}) when a header row says so."""
     m = _map(texts, "window_table")
     f = set(m.values())
-    if len(f) >= 2 and f & {"location", "consult_phone"} and len(m) >= len([t for t in texts if t]) - 1:
+    # every other cell of a header row is short (序号): an address cell means
+    # label | value pairs, not a header
+    if len(f) >= 2 and f & {"location", "consult_phone"} \
+            and all(len(t) <= 4 for i, t in enumerate(texts) if t and i not in m):
         return "window", m
     m = _map(texts, "basis_table")
     f = set(m.values())
