@@ -173,7 +173,7 @@ class Style:
             tag = rng.choice(["h1", "div"])
             crumb += f'<{tag} class="page-title">{rng.choice(W.GENERIC_HEADINGS)}</{tag}>'
         if chrome > 0.4:
-            lines = "".join(f"<span>{e(t.format(city=city, area=g.city[2]))}</span> " for t in rng.sample(W.FOOTER, 3))
+            lines = "".join(f"<span>{e(t.format(city=city, area=g.city[2], icp=W.ICP[W.PROVINCES[city]]))}</span> " for t in rng.sample(W.FOOTER, 3))
             tag, attr = rng.choice([("div", 'class="footer"'), ("footer", 'class="site-footer"'), ("div", 'id="bottom"'),
                                     ("div", 'class="foot"')])
             footer = f"<{tag} {attr}>{lines}</{tag}>"
