@@ -74,6 +74,10 @@ _EXACT = 1    # value position: "label：" (close variants too); without a colon
 _COLON = 2    # strict value position (td after th, dd after dt): only "label：…"
 
 
+_UNIT_OPEN = frozenset("（(【[［")
+_UNIT_CLOSE = frozenset("）)】]］")
+
+
 def _label_at(text: str, s: int, bounds: list[int], whole: bool, mode: int = _ANY):
     """(key, start, value_start) when a label starts at s (after spaces)."""
     n = len(text)
@@ -97,6 +101,12 @@ def _label_at(text: str, s: int, bounds: list[int], whole: bool, mode: int = _AN
             break
         key = match_label(text[s:b], loose)
         if key is not None and not _question_follows(text, b):
+            # a unit in its own element after the label ("承诺时限<span>（工作日）</span>")
+            # belongs to the label
+            if text[b:b + 1] in _UNIT_OPEN:
+                for b2 in bounds:
+                    if b2 > b and b2 <= end and text[b2 - 1] in _UNIT_CLOSE:
+                        return key, s, b2
             return key, s, b
     if whole and n - s <= _MAX_LABEL_CHARS:
         key = match_label(text[s:], loose)
