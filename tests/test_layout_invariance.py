@@ -24,8 +24,8 @@ from lxml import html as lxml_html
 
 from invariance import RENDERERS
 from invariance.content import DEFECT_KINDS, generate
-from invariance.expect import expected_findings, expected_record, text_norm
-from invariance.harness import DEFAULT_SEEDS, render, rendering_rng, run, summarise
+from invariance.expect import expected_record, text_norm
+from invariance.harness import DEFAULT_SEEDS, expected_for, render, rendering_rng, run, summarise
 
 SEEDS = int(os.environ.get("GUIDECHECK_INVARIANCE_SEEDS", DEFAULT_SEEDS))
 ONLY = os.environ.get("GUIDECHECK_INVARIANCE_SEED")
@@ -64,7 +64,7 @@ def test_planted_defects_reach_the_expected_findings():
         guide = generate(seed)
         assert guide.defects, f"seed {seed} plants no defect"
         for r in RENDERERS:
-            keys = expected_findings(expected_record(guide, r))
+            keys = expected_for(seed, r)[1]
             for d in guide.defects:
                 if not any(k[0] == d.rule and k[1] == d.element and k[2] == (-1 if d.material is None else d.material)
                            for k in keys):
