@@ -17,6 +17,7 @@ import re
 from .. import catalog
 from ..model import ProcessStep
 from .html_common import BLOCK_TAGS
+from .html_materials import strip_marker
 from .html_tables import Struct
 from .labels import normalize_label
 from .text import collapse
@@ -172,7 +173,10 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
 
     t_parts, r_parts = _step_parts(item, title, deco, content)
     t_lines, r_lines = _lines(t_parts), _lines(r_parts)
+    if len(t_lines) > 1:  # a title part holding the name and, below it, the detail (Vant)
+        t_lines, r_lines = t_lines[:1], t_lines[1:] + r_lines
     if t_lines:
+        t_lines = [strip_marker(t_lines[0]) or t_lines[0]]
         name = " ".join(t_lines)
         detail = " ".join(r_lines) or None
         step = step_from_text(name)

@@ -20,7 +20,9 @@ DROP_TAGS = ("script", "style", "noscript", "template", "head", "title", "select
 SKIP_TAGS = frozenset(("footer", "nav"))
 _SKIP_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:footer|foot|copyright|breadcrumbs?|crumbs?|navbar|topbar|sidebar|sidenav|"
-    r"site-?header|site-?nav|mainnav|main-nav|top-?nav|bottom|friendlink|friend-?links)(?:$|[\s_-])",
+    r"site-?header|site-?nav|mainnav|main-nav|top-?nav|friendlink|friend-?links"
+    # "bottom" names a page's foot, not a border utility (van-hairline--top-bottom)
+    r"|(?<!top-)(?<!border-)(?<!margin-)(?<!padding-)bottom)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # A block whose class says it is a title or a label (its text is a label/heading).

@@ -118,7 +118,7 @@ def _pairs_in(text: str, kind: str = "materials") -> list[tuple[str, str]]:
         end = ms[k + 1].start() if k + 1 < len(ms) else len(text)
         f = _header(m.group(1), kind)
         if f is not None:
-            out.append((f, collapse(text[m.end():end]).strip(_TRAIL)))
+            out.append((f, collapse(text[m.end():end]).strip(_TRAIL + "|｜")))
     return out
 
 
@@ -229,17 +229,30 @@ class _Reader:
         self.links: list[tuple[str, str, str, int]] = []  # (text, url, role, material index)
         self.used: set = set()  # <a> elements given to a material
 
-    def attach(self, line, column: str | None = None) -> None:
+    def attach(self, line, column: str | None = None, text: str | None = None) -> None:
+        """Give the line's links to the current material. `column`: the field
+        the whole line is the value of; `text`: the line, whose "表格下载：<a>"
+        pairs say which field each link is the value of."""
         if line is None or not self.mats:
             return
         idx = len(self.mats) - 1
         mat = self.mats[idx]
+        marks = [(m.start(), _header(m.group(1), "materials")) for m in _field_re().finditer(text)] if text else []
+        cursor = 0
         for a, href in line.links:
             url = web_href(href, self.base)
             if not url:
                 continue
             t = collapse("".join(a.itertext()))
-            role = link_role(t, url, "materials", column)
+            col = column
+            if marks and t:
+                pos = text.find(t, cursor)
+                if pos >= 0:
+                    cursor = pos + len(t)
+                    before = [f for start, f in marks if start < pos]
+                    if before and before[-1] in ("form_url", "sample_url"):
+                        col = before[-1]
+            role = link_role(t, url, "materials", col)
             if role == "form" and mat.form_url is None:
                 mat.form_url = url
             elif role == "sample" and mat.sample_url is None:
@@ -305,10 +318,8 @@ def _blocks(items, rd: _Reader) -> None:
                 if fld == "name":
                     continue
                 _set(rd.mats[-1], fld, val)
-                if fld in ("form_url", "sample_url"):
-                    rd.attach(line, fld)
             fields_seen = True
-            rd.attach(line)
+            rd.attach(line, text=text)
             continue
         if pending is not None:
             field, pending = pending, None

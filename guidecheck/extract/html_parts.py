@@ -25,6 +25,7 @@ _DUR = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s*个?\s*(?:工�
 _DUR_RE = re.compile(rf"(?:时限[：:为]?\s*({_DUR}(?:内)?|即办)|[（(]\s*({_DUR}(?:内)?|即办)\s*[)）])")
 
 
+_DUR_TAIL_RE = re.compile(rf"(?:^|[\s\u3000])({_DUR}(?:内)?|即办)\s*$")
 _STEP_NO_RE = re.compile(r"^\s*(?:第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|环节|阶段)"
                          r"|(?:步骤|环节|Step|STEP|step)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*[：:、.．]?\s*")
 _DUR_ONLY_RE = re.compile(rf"^\s*(?:(?:办理)?时限[：:为]?\s*)?({_DUR}(?:内)?|即办(?:件)?|当场办结|立即办理)\s*$")
@@ -37,7 +38,10 @@ def duration_of(text: str) -> str | None:
     if m:
         return m.group(1)
     d = _DUR_RE.search(text)
-    return (d.group(1) or d.group(2)) if d else None
+    if d:
+        return d.group(1) or d.group(2)
+    d = _DUR_TAIL_RE.search(text)  # "窗口工作人员　即办": the last word
+    return d.group(1) if d else None
 
 
 def _cn_value(s: str) -> int:
