@@ -237,7 +237,9 @@ class _Reader:
             return
         idx = len(self.mats) - 1
         mat = self.mats[idx]
-        marks = [(m.start(), _header(m.group(1), "materials")) for m in _field_re().finditer(text)] if text else []
+        found = list(_field_re().finditer(text)) if text else []
+        marks = [(m.start(), _header(m.group(1), "materials")) for m in found]
+        labels = [(m.start(), m.end()) for m in found]
         cursor = 0
         for a, href in line.links:
             url = web_href(href, self.base)
@@ -247,6 +249,8 @@ class _Reader:
             col = column
             if marks and t:
                 pos = text.find(t, cursor)
+                while pos >= 0 and any(a0 <= pos < a1 for a0, a1 in labels):
+                    pos = text.find(t, pos + 1)  # "下载" inside the label "表格下载：" is not the link
                 if pos >= 0:
                     cursor = pos + len(t)
                     before = [f for start, f in marks if start < pos]
