@@ -134,6 +134,9 @@ def test_normalising_keeps_meaning_only():
                     "(0591)87654321", "059187654321", "０５９１－８７６５４３２１"):
         assert phone_norm(written) == "0591-87654321", written
     assert phone_norm("87654321") != phone_norm("0591-87654321")
+    for joined in ("0591-87654321、0591-87654322", "0591-87654321；0591-87654322", "0591-87654321 / （0591）87654322",
+                   "0591 87654321或0591 87654322"):
+        assert phone_norm(joined) == "0591-87654321、0591-87654322", joined
     assert limit_norm("二十个工作日") == limit_norm("20个工作日") == "20个工作日"
     assert limit_norm("十五日") == "15日" and limit_norm("两个工作日") == "2个工作日"
     assert limit_norm("20日") != limit_norm("20个工作日")

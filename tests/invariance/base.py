@@ -73,8 +73,17 @@ def material_table(st: Style, mats: list[MaterialSpec], *, table: str = "", th: 
                 for k in range(i, j + 1):
                     spans[(k, f)] = j - i + 1 if k == i else 0
                 i = j + 1
+    # Materials grouped by situation (情形): a heading row across the table, not a material.
+    situations = {}
+    if len(mats) >= 3 and st.rng.random() < 0.2:
+        cut = st.rng.randrange(1, len(mats))
+        situations = {0: "情形一：首次申请", cut: st.rng.choice(["情形二：委托代理人办理", "情形二：变更申请"])}
+        spans = {}
+    width = len(cols) + (1 if number else 0)
     rows = []
     for i, m in enumerate(mats):
+        if i in situations:
+            rows.append(f'<tr><td colspan="{width}" class="qx"><b>{situations[i]}</b></td></tr>')
         cells = f"<td>{i + 1}</td>" if number else ""
         for f in cols:
             span = spans.get((i, f), 1)
@@ -136,6 +145,9 @@ def value_html(st: Style, key: str) -> str:
         html = html.replace("，下午", "，<br>下午")
     if key == "basis" and st.rng.random() < 0.5:
         html = html.replace("。《", "。<br>《")
+    if key == "basis" and html.startswith("《") and st.rng.random() < 0.3:  # the law linked to the policy library
+        end = html.index("》") + 1
+        html = f'<a href="/zcwj/{st.rng.randrange(10**5)}.html" target="_blank">{html[:end]}</a>{html[end:]}'
     if st.nbsp and html:
         html += "&nbsp;" * st.rng.randint(1, 3)
     return html

@@ -60,6 +60,7 @@ _TRAIL = re.compile(r"[；;。，,、|｜\s]+$")
 _DASH = str.maketrans({c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d"})
 _PAREN_AREA = re.compile(r"[（(](0\d{2,3})[）)]-?")
 _GLUED_AREA = re.compile(r"(?<!\d)(0(?:10|2\d|[3-9]\d{2}))-?(\d{7,8})(?!\d)")
+_PHONE_JOIN = re.compile(r"(?<=\d)(?:[；;/，,]|或)(?=[\d(（])")
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_NUMBER = re.compile(r"[零〇一二两三四五六七八九十]+(?=个?(?:工作日|自然日|日|天|份))")
 _Q_PREFIX = re.compile(r"^(?:\d+\s*[.、．:：)）]|[（(]\d+[）)]|问\s*[:：]|Q\d*\s*[.:：]?)\s*")
@@ -86,6 +87,7 @@ def text_norm(value) -> str:
 def phone_norm(value) -> str:
     value = unicodedata.normalize("NFKC", text_norm(value)).translate(_DASH)
     value = _PAREN_AREA.sub(r"\1-", value)
+    value = _PHONE_JOIN.sub("、", value)
     return _GLUED_AREA.sub(r"\1-\2", value)
 
 

@@ -43,6 +43,7 @@ class Style:
         self.number_sep = rng.choice(["、", ".", "．"])
         self.split = rng.random() < 0.15
         self.separator = rng.choice(SEPARATORS)
+        self.phone_join = rng.choice(["、", "、", "；", " / ", "或", "，"])
         self.cn_numerals = rng.random() < 0.3
         self.labels = {k: rng.choice(v) for k, v in W.LABELS.items()}
         self.headers = {k: rng.choice(v) for k, v in W.MATERIAL_HEADERS.items()}
@@ -140,7 +141,7 @@ class Style:
                 parts.append(f"{area}-{local}".translate(FULLWIDTH))
             else:
                 parts.append(f"{area}{sep}{local}")
-        return "、".join(parts)
+        return self.phone_join.join(parts)
 
     def order(self) -> list[str]:
         """Text elements in this page's order: the name first, the rest in
