@@ -106,7 +106,9 @@ def _label_at(text: str, s: int, bounds: list[int], whole: bool, mode: int = _AN
             if text[b:b + 1] in _UNIT_OPEN:
                 for b2 in bounds:
                     if b2 > b and b2 <= end and text[b2 - 1] in _UNIT_CLOSE:
-                        return key, s, b2
+                        if not any(ch.isdigit() for ch in text[b:b2]):  # "(0591)" is a value
+                            return key, s, b2
+                        break
             return key, s, b
     if whole and n - s <= _MAX_LABEL_CHARS:
         key = match_label(text[s:], loose)
