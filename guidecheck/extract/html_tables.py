@@ -126,6 +126,10 @@ def _is_materials_header(m: dict[int, str], texts: list[str]) -> bool:
     fields = list(m.values())
     if "name" not in fields:
         return False
+    # "名称 | X | 受理标准 | Y": element labels with their values, not a header
+    if all(match_label(texts[i], loose=False) for i in m) \
+            or 2 * len(m) < sum(1 for t in texts if t):
+        return False
     if len(set(fields)) >= 2:
         return True
     name_col = next(i for i, f in m.items() if f == "name")
