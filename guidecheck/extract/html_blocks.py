@@ -41,6 +41,12 @@ def _form_hints():
     return ro, toggles, tcls
 
 
+@functools.cache
+def _ro_re() -> re.Pattern:
+    ro, _, _ = _form_hints()
+    return re.compile("|".join(re.escape(a) for a in ro).encode() or b"(?!x)x", re.IGNORECASE)
+
+
 def _readonly(el, ro) -> bool:
     keys = el.keys()
     return any(a in keys for a in ro)
@@ -61,11 +67,9 @@ def _as_text(el, text: str | None, tag: str = "span") -> None:
 def prepare_form_fields(root, src: bytes) -> None:
     """Read-only fields become their value; toggle buttons become inline text.
     Runs before script/button/textarea dropping (html_common.DROP_TAGS)."""
-    low = None
     if b"<input" in src or b"<INPUT" in src or b"<textarea" in src or b"<TEXTAREA" in src:
         ro, _, _ = _form_hints()
-        low = src.lower()
-        if any(a.encode() in low for a in ro):
+        if _ro_re().search(src) is not None:
             for el in list(root.iter("input", "textarea")):
                 if not _readonly(el, ro):
                     continue
@@ -99,18 +103,14 @@ def _step_hints():
     deco = tuple(str(w).lower() for w in s.get("decoration", []) or ())
     content = tuple(str(w).lower() for w in s.get("content", []) or ())
     aside = tuple(str(w).lower() for w in s.get("aside", []) or ())
-    words = sorted({w.encode() for w in items} | {w.encode() for w in exact})
-    return items, exact, title, deco, content + tuple("@" + w for w in aside), tuple(words)
-
-
-def _is_step_item(cls: str, items, exact) -> bool:
-    for tok in cls.lower().split():
-        if tok in exact:
-            return True
-        for frag in items:
-            if tok == frag or tok.endswith("-" + frag):
-                return True
-    return False
+    words = sorted({w for w in items} | {w for w in exact}, key=len, reverse=True)
+    # one search over the page's bytes (a class attribute naming a step), then
+    # one regex per class value: a token equal to a fragment or ending in "-" + one
+    alt = "|".join(re.escape(w) for w in words)
+    cheap = re.compile(rf"""class\s*=\s*["'][^"'>]*(?:{alt})""".encode(), re.IGNORECASE)
+    token = re.compile(rf"(?:^|\s)(?:\S*-)?(?:{'|'.join(re.escape(w) for w in items)})(?=\s|$)"
+                       rf"|(?:^|\s)(?:{'|'.join(re.escape(w) for w in exact) or '(?!x)x'})(?=\s|$)", re.IGNORECASE)
+    return items, exact, title, deco, content + tuple("@" + w for w in aside), (cheap, token)
 
 
 _SEG_RE = re.compile(r"[-_]+")
@@ -201,14 +201,14 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
 def find_steps(body, src: bytes, skip: set) -> dict:
     """{container element: Struct(process)} for every group of two or more step
     items under one parent."""
-    items, exact, title, deco, content, words = _step_hints()
-    low = src.lower()
-    if not any(w in low for w in words):
+    items, exact, title, deco, content, (cheap, token) = _step_hints()
+    if cheap.search(src) is None:
         return {}
     groups: dict = {}
+    search = token.search
     for el in body.iter():
         cls = el.get("class")
-        if not cls or not isinstance(el.tag, str) or not _is_step_item(cls, items, exact):
+        if not cls or search(cls) is None or not isinstance(el.tag, str):
             continue
         parent = el.getparent()
         if parent is None:
