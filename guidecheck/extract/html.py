@@ -169,14 +169,15 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     root, src = _parse(text)
     if root is None:
         return []
-    prepare_form_fields(root, src)
+    low = src.lower()
+    prepare_form_fields(root, low)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
         body = root
     prune_chrome(body)
     structs, skip = find_tables(body, url)
-    steps = find_steps(body, src, skip)
+    steps = find_steps(body, low, skip)
     if steps:
         structs.update(steps)
     if may_have_div_grid(src):

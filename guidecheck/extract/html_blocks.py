@@ -44,7 +44,14 @@ def _form_hints():
 @functools.cache
 def _ro_words() -> tuple[bytes, ...]:
     ro, _, _ = _form_hints()
-    return tuple({w for a in ro for w in (a.encode(), a.upper().encode())})
+    return tuple({a.lower().encode() for a in ro})
+
+
+def _core(words) -> tuple[bytes, ...]:
+    """The words no shorter one of the list is part of (a page holding none
+    of these holds none of the list)."""
+    ws = {w.lower() for w in words}
+    return tuple(sorted(w.encode() for w in ws if not any(o != w and o in w for o in ws)))
 
 
 def _readonly(el, ro) -> bool:
@@ -64,12 +71,13 @@ def _as_text(el, text: str | None, tag: str = "span") -> None:
     el.tail = tail
 
 
-def prepare_form_fields(root, src: bytes) -> None:
+def prepare_form_fields(root, low: bytes) -> None:
     """Read-only fields become their value; toggle buttons become inline text.
-    Runs before script/button/textarea dropping (html_common.DROP_TAGS)."""
-    if b"<input" in src or b"<INPUT" in src or b"<textarea" in src or b"<TEXTAREA" in src:
+    Runs before script/button/textarea dropping (html_common.DROP_TAGS).
+    `low`: the page's bytes in lower case (cheap tests before any walk)."""
+    if b"<input" in low or b"<textarea" in low:
         ro, _, _ = _form_hints()
-        if any(w in src for w in _ro_words()):  # bytes.find: far cheaper than a regex here
+        if any(w in low for w in _ro_words()):
             for el in list(root.iter("input", "textarea")):
                 if not _readonly(el, ro):
                     continue
@@ -81,7 +89,7 @@ def prepare_form_fields(root, src: bytes) -> None:
                     _as_text(el, el.get("value"))
                 else:
                     _as_text(el, el.text, "div")
-    if b"<button" in src or b"<BUTTON" in src:
+    if b"<button" in low:
         _, toggles, tcls = _form_hints()
         for el in list(root.iter("button")):
             keys = el.keys()
@@ -106,7 +114,7 @@ def _step_hints():
     words = sorted({w for w in items} | {w for w in exact}, key=len, reverse=True)
     # one search over the page's bytes (a class attribute naming a step), then
     # one regex per class value: a token equal to a fragment or ending in "-" + one
-    cheap = tuple({v for w in words for v in (w.encode(), w.upper().encode())})
+    cheap = _core(words)
     token = re.compile(rf"(?:^|\s)(?:\S*-)?(?:{'|'.join(re.escape(w) for w in items)})(?=\s|$)"
                        rf"|(?:^|\s)(?:{'|'.join(re.escape(w) for w in exact) or '(?!x)x'})(?=\s|$)", re.IGNORECASE)
     return items, exact, title, deco, content + tuple("@" + w for w in aside), (cheap, token)
@@ -115,7 +123,22 @@ def _step_hints():
 _SEG_RE = re.compile(r"[-_]+")
 
 
+_ROLE_CACHE: dict[str, str | None] = {}
+
+
 def _part_role(cls: str | None, title, deco, content) -> str | None:
+    """Memoised _part_role_of (class values recur on every page of a portal)."""
+    if not cls:
+        return None
+    hit = _ROLE_CACHE.get(cls, 0)
+    if hit == 0:
+        hit = _part_role_of(cls, title, deco, content)
+        if len(_ROLE_CACHE) < 10000:
+            _ROLE_CACHE[cls] = hit
+    return hit
+
+
+def _part_role_of(cls: str | None, title, deco, content) -> str | None:
     """title | content | decoration | None, from the last segment of each
     class token ("el-step__title" -> title, "layui-timeline-axis" -> axis:
     decoration; the framework's own prefix says nothing)."""
@@ -197,11 +220,11 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
                        detail=" ".join(x for x in (first.detail, detail) if x) or None)
 
 
-def find_steps(body, src: bytes, skip: set) -> dict:
+def find_steps(body, low: bytes, skip: set) -> dict:
     """{container element: Struct(process)} for every group of two or more step
-    items under one parent."""
+    items under one parent. `low`: the page's bytes in lower case."""
     items, exact, title, deco, content, (cheap, token) = _step_hints()
-    if not any(w in src for w in cheap):
+    if not any(w in low for w in cheap):
         return {}
     groups: dict = {}
     search = token.search
