@@ -137,6 +137,9 @@ def _title_name(root) -> str:
         if h.tag != "h1" and not generic:
             continue
         name = collapse("".join(h.itertext()))
+        if is_generic_title(name):
+            generic = True
+            continue
         for suffix in catalog.vocab().get("title_suffixes", []) or []:
             if name.endswith(suffix) and len(name) > len(suffix):
                 name = name[: -len(suffix)].rstrip(" -—·|：:")

@@ -258,7 +258,6 @@ def _generic_titles() -> frozenset[str]:
     return frozenset(normalize_label(str(w)) for w in words if w)
 
 
-_SITE_SEP_RE = re.compile(r"\s*[-—|｜_·]\s*")
 
 
 def is_generic_title(text: str) -> bool:

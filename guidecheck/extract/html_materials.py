@@ -20,7 +20,7 @@ import re
 from .. import catalog
 from ..model import Material
 from .html_common import link_role, web_href
-from .labels import match_material_header, normalize_label
+from .labels import normalize_label
 from .text import collapse
 
 _TRAIL = "；;。，,、 "
