@@ -47,6 +47,12 @@ def _ro_words() -> tuple[bytes, ...]:
     return tuple({a.lower().encode() for a in ro})
 
 
+@functools.cache
+def _toggle_words() -> tuple[bytes, ...]:
+    _, toggles, tcls = _form_hints()
+    return _core([*toggles, *tcls])
+
+
 def _core(words) -> tuple[bytes, ...]:
     """The words no shorter one of the list is part of (a page holding none
     of these holds none of the list)."""
@@ -89,7 +95,7 @@ def prepare_form_fields(root, low: bytes) -> None:
                     _as_text(el, el.get("value"))
                 else:
                     _as_text(el, el.text, "div")
-    if b"<button" in low:
+    if b"<button" in low and any(w in low for w in _toggle_words()):
         _, toggles, tcls = _form_hints()
         for el in list(root.iter("button")):
             keys = el.keys()
