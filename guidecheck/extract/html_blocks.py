@@ -14,6 +14,8 @@ from __future__ import annotations
 import functools
 import re
 
+from lxml import etree
+
 from .. import catalog
 from ..model import ProcessStep
 from .html_common import BLOCK_TAGS
@@ -60,11 +62,6 @@ def _core(words) -> tuple[bytes, ...]:
     return tuple(sorted(w.encode() for w in ws if not any(o != w and o in w for o in ws)))
 
 
-def _readonly(el, ro) -> bool:
-    keys = el.keys()
-    return any(a in keys for a in ro)
-
-
 def _as_text(el, text: str | None, tag: str = "span") -> None:
     """Turn a form field into plain text in place (its tail stays)."""
     tail = el.tail
@@ -84,9 +81,7 @@ def prepare_form_fields(root, low: bytes) -> None:
     if b"<input" in low or b"<textarea" in low:
         ro, _, _ = _form_hints()
         if any(w in low for w in _ro_words()):
-            for el in list(root.iter("input", "textarea")):
-                if not _readonly(el, ro):
-                    continue
+            for el in _ro_fields()(root):
                 if el.tag == "input":
                     kind = (el.get("type") or "text").lower()
                     if kind in ("hidden", "button", "submit", "reset", "image", "file", "password",
@@ -96,14 +91,24 @@ def prepare_form_fields(root, low: bytes) -> None:
                 else:
                     _as_text(el, el.text, "div")
     if b"<button" in low and any(w in low for w in _toggle_words()):
-        _, toggles, tcls = _form_hints()
-        for el in list(root.iter("button")):
-            keys = el.keys()
-            cls = (el.get("class") or "").lower()
-            if any(a in keys for a in toggles) or any(w in cls for w in tcls):
-                tail = el.tail
-                el.tag = "span"
-                el.tail = tail
+        for el in _toggle_buttons()(root):
+            el.tag = "span"
+
+
+@functools.cache
+def _ro_fields() -> etree.XPath:
+    """Read-only inputs and textareas, found by lxml (no Python walk)."""
+    ro, _, _ = _form_hints()
+    has = " or ".join(f"@{a}" for a in ro) or "false()"
+    return etree.XPath(f"//input[{has}] | //textarea[{has}]")
+
+
+@functools.cache
+def _toggle_buttons() -> etree.XPath:
+    _, toggles, tcls = _form_hints()
+    tests = [f"@{a}" for a in toggles] + [
+        f"contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{w}')" for w in tcls]
+    return etree.XPath(f"//button[{' or '.join(tests) or 'false()'}]")
 
 
 # ---------------------------------------------------------------- step components
@@ -226,17 +231,25 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
                        detail=" ".join(x for x in (first.detail, detail) if x) or None)
 
 
+@functools.lru_cache(maxsize=64)
+def _class_finder(words: tuple[str, ...]) -> etree.XPath:
+    """Elements whose class holds one of the words (lower case), found by lxml."""
+    low = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    return etree.XPath("descendant::*[" + " or ".join(f"contains({low}, '{w}')" for w in words) + "]")
+
+
 def find_steps(body, low: bytes, skip: set) -> dict:
     """{container element: Struct(process)} for every group of two or more step
     items under one parent. `low`: the page's bytes in lower case."""
     items, exact, title, deco, content, (cheap, token) = _step_hints()
-    if not any(w in low for w in cheap):
+    present = tuple(w.decode() for w in cheap if w in low)
+    if not present:
         return {}
     groups: dict = {}
     search = token.search
-    for el in body.iter():
+    for el in _class_finder(present)(body):
         cls = el.get("class")
-        if not cls or search(cls) is None or not isinstance(el.tag, str):
+        if not cls or search(cls) is None:
             continue
         parent = el.getparent()
         if parent is None:
