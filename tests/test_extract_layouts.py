@@ -176,6 +176,13 @@ def test_step_title_class_is_not_a_label():
     assert "hours" not in rec.elements
 
 
+def test_step_blocks_with_inline_field_labels():
+    rec = html('<p>事项名称：某事项</p><h3>办理流程</h3>'
+               + "".join(f'<div class="lc"><div class="lc-name">{n}</div><div class="row"><span class="k">办理时限</span>'
+                         f'<span class="v">{d}</span></div></div>' for n, d in (("受理", "即办"), ("审查", "3个工作日"))))
+    assert steps(rec) == [("受理", "即办"), ("审查", "3个工作日")]
+
+
 def test_step_table_with_unlisted_headers():
     rec = html("<p>事项名称：某事项</p><h3>办理流程</h3><table><tr><th>环节名称</th><th>办理人员</th><th>办理内容</th>"
                "<th>办理时限</th></tr><tr><td>受理</td><td>窗口</td><td>查验</td><td>即办</td></tr>"
@@ -190,6 +197,10 @@ def test_step_table_with_unlisted_headers():
     # a card per material, title then "field：value" lines
     '<div class="card"><div class="card-title">{i}. {n}</div><p>来源渠道：申请人自备</p><p>份数：1份</p>'
     '<p>空白表格：<a href="/f{i}.doc">下载</a></p></div>',
+    # label and value as inline elements of one line, no colon
+    '<div class="mat"><div class="mat-name">{i}、{n}</div><div class="row"><span class="k">来源渠道</span>'
+    '<span class="v">申请人自备</span></div><div class="row"><span class="k">份数</span><span class="v">1份</span></div>'
+    '<div class="row"><span class="k">空表下载</span><span class="v"><a href="/f{i}.doc">下载</a></span></div></div>',
     # a small table per material
     '<table><caption>材料{i}</caption><tr><th>材料名称</th><td>{n}</td></tr><tr><th>来源渠道</th><td>申请人自备</td></tr>'
     '<tr><th>份数</th><td>1份</td></tr><tr><th>空表下载</th><td><a href="/f{i}.doc">下载</a></td></tr></table>',

@@ -93,10 +93,31 @@ def field_of_line(text: str, kind: str = "materials"):
     return out
 
 
-def has_field(text: str, kind: str = "materials") -> bool:
+def line_field(text: str, line, kind: str = "materials"):
+    """field_of_line, or (field, value) when the line's first inline element is
+    a field label and the rest its value (<span>份数</span><span>1份</span>)."""
+    f = field_of_line(text, kind)
+    if f is not None or line is None or not line.bounds:
+        return f
+    raw = line.text
+    lead = len(raw) - len(raw.lstrip())
+    cut = next((b for b in line.bounds if b > lead), 0)
+    if not cut or cut >= len(raw) or cut - lead > 16:
+        return None
+    head = raw[lead:cut].strip().rstrip("：:")
+    rest = collapse(raw[cut:]).lstrip("：: ")
+    if not rest or collapse(raw) != collapse(text):
+        return None
+    g = field_of_line(head, kind)
+    if g is None or g[1] is not None:
+        return None
+    return g[0], rest
+
+
+def has_field(text: str, kind: str = "materials", line=None) -> bool:
     """Does the line hold a field, at its start or after a separator
     ("…进行实质性审查。时限：二个工作日")?"""
-    if field_of_line(text, kind) is not None:
+    if line_field(text, line, kind) is not None:
         return True
     return len(text) <= 400 and _field_re(kind).search(text) is not None
 
@@ -278,8 +299,8 @@ def materials_from_items(items: list[tuple[str, str, object]], base: str = ""):
     materials section's items (text, block tag, Line or None); ([], [], set())
     when the lines do not read as materials (numbered_items then decides)."""
     n_fields = 0
-    for text, _, _ in items:
-        f = field_of_line(collapse(text))
+    for text, _, line in items:
+        f = line_field(collapse(text), line)
         if f is not None and f[0] != "name":
             n_fields += 1
     rd = _Reader(base)
@@ -305,7 +326,7 @@ def _blocks(items, rd: _Reader) -> None:
             continue  # a material's number on a line of its own
         # in the value position (the dd after a dt, a cell of links) a text
         # that reads as a field label ("空表下载" as the link's text) is the value
-        f = None if pending is not None and (lt or _VALUE_TAG.get(tag)) else field_of_line(text)
+        f = None if pending is not None and (lt or _VALUE_TAG.get(tag)) else line_field(text, line)
         if f is not None:
             field, value = f
             if value is None:

@@ -175,6 +175,7 @@ def steps_from_lines(lines: list[str], tags: list[str] | None = None, srcs: list
     items = numbered_items("\n".join(lines), keep_lines=True)
     if len(items) >= 2 or not tags:
         return [step_from_text(i) for i in items]
+    from .html_materials import has_field
     from .html_steps import step_of_line
 
     srcs = srcs or [None] * len(lines)
@@ -183,8 +184,9 @@ def steps_from_lines(lines: list[str], tags: list[str] | None = None, srcs: list
     if len(li) >= 2 and len(li) >= len(rows) - 1:
         return [step_of_line(t, ln) for t, ln in li]
     if len(rows) >= 3 and len({g for _, g in rows}) == 1 and rows[0][1] in _LIST_TAGS \
-            and all(len(t) <= _SHORT_STEP for t, _ in rows):
-        return [step_from_text(t) for t, _ in rows]
+            and all(len(t) <= _SHORT_STEP for t, _ in rows) \
+            and not any(has_field(collapse(t), "process", ln) for t, ln in zip(lines, srcs) if collapse(t)):
+        return [step_from_text(t) for t, _ in rows]  # short lines, none a step's field (时限：…)
     return [step_from_text(i) for i in items]
 
 

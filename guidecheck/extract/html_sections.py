@@ -13,7 +13,7 @@ from .html_common import (
     is_labelish_class,
 )
 from .html_lines import PANE_TAG, Line
-from .html_materials import field_of_line, has_field
+from .html_materials import field_of_line, has_field, line_field
 from .labels import MAX_LABEL_LEN, label_hint, match_label, normalize_label
 from .text import collapse
 
@@ -322,7 +322,7 @@ def _block_ahead(lines: list[Line], idx: int, kind: str) -> bool:
     for nxt in lines[idx + 1: idx + 1 + _BLOCK_AHEAD]:
         if nxt.struct is not None or nxt.nav:
             return False
-        if has_field(nxt.text, kind):
+        if has_field(nxt.text, kind, nxt):
             return True
         if _split_line(nxt) is not None:
             return False
@@ -371,7 +371,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
         in_block = False
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
-        elif cur is not None and cur.key in _BLOCK_KINDS and field_of_line(ln.text, cur.key) is not None:
+        elif cur is not None and cur.key in _BLOCK_KINDS and line_field(ln.text, ln, cur.key) is not None:
             segs = None  # "材料来源：…", "份数", "办理时限：…" inside a block: the material's (step's) field
             in_block = True
         else:

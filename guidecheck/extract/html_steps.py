@@ -18,8 +18,8 @@ from .html_materials import (
     _drop_index_span,
     _field_re,
     _pairs_in,
-    field_of_line,
     has_field,
+    line_field,
     strip_marker,
 )
 from .html_parts import duration_of, step_from_text
@@ -39,7 +39,7 @@ def _add(step: ProcessStep, field: str, value: str) -> None:
 
 def steps_from_blocks(items: list[tuple[str, str, object]]) -> list[ProcessStep]:
     """Steps when the section's lines hold step fields (two or more), else []."""
-    n_fields = sum(1 for t, _, _ in items if has_field(collapse(t), "process"))
+    n_fields = sum(1 for t, _, ln in items if has_field(collapse(t), "process", ln))
     if n_fields < 2:
         return []
     steps: list[ProcessStep] = []
@@ -51,7 +51,7 @@ def steps_from_blocks(items: list[tuple[str, str, object]]) -> list[ProcessStep]
             continue
         if pending is None and _INDEX_RE.match(text):
             continue  # a step's number on a line of its own
-        f = field_of_line(text, "process")
+        f = line_field(text, line, "process")
         if f is not None:
             field, value = f
             if value is None:
