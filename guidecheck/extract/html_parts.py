@@ -123,7 +123,15 @@ def materials_from_lines(lines: list[str]) -> list[Material]:
             if not ln or ln.endswith(("：", ":")) or any(ln.startswith(p) for p in notes):
                 continue
             items.extend(p.strip(_TRAIL_PUNCT) for p in re.split(r"[；;]", ln) if p.strip(_TRAIL_PUNCT))
-    return [Material(name=i) for i in items if i not in _placeholders()]
+    from .html_materials import material_from_text
+
+    out = []
+    for i in items:
+        if i in _placeholders():
+            continue
+        m = material_from_text(i)  # brackets saying source / copies / medium become fields
+        out.append(m if m is not None else Material(name=i))
+    return out
 
 
 def step_from_text(item: str) -> ProcessStep:
