@@ -244,6 +244,14 @@ def test_window_and_basis_tables():
     assert rec.elements["basis"] == "《某条例》（令第1号）第三条：应当申请"
 
 
+def test_one_block_per_window_under_a_windows_heading():
+    win = "<dl><dt>窗口名称</dt><dd>{n}号窗口</dd><dt>地址</dt><dd>{a}</dd><dt>电话</dt><dd>0591-8765432{n}</dd></dl>"
+    rec = html("<p>事项名称：某事项</p><h3>受理窗口</h3>" + win.format(n=1, a="湖东路88号")
+               + win.format(n=2, a="湖西路2号") + "<h3>收费标准</h3><p>不收费</p>")
+    assert rec.elements["location"] == "湖东路88号；湖西路2号"
+    assert rec.elements["consult_phone"] == "0591-87654321；0591-87654322" and rec.elements["fee"] == "不收费"
+
+
 def test_label_value_rows_are_not_windows_nor_materials():
     rec = html("<table><tr><th>名称</th><td>某事项</td><th>受理标准</th><td>符合条件</td></tr>"
                "<tr><th>办公地址</th><td>湖东路88号</td><th>受理时间</th><td>工作日</td></tr></table>")

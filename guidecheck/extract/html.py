@@ -42,10 +42,11 @@ from .html_common import (
     NONWEB_HREF as _NONWEB,
 )
 from .html_lines import linearise, mark_tabs
-from .html_materials import materials_from_items
+from .html_materials import materials_from_items, windows_from_items
 from .html_steps import steps_from_blocks
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
 from .html_sections import (
+    WINDOWS,
     _BARE_LABEL_RE,
     _PARSER_UTF8,
     _TEMPLATE_RE,
@@ -190,6 +191,9 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     lines, starts = linearise(body, structs, skip)
     lines = mark_tabs(lines, starts, body)
     secs = _sections(lines)
+    windows = [s for s in secs if s.key == WINDOWS]
+    if windows:
+        secs = [s for s in secs if s.key != WINDOWS]
     keyed = [s for s in secs if s.key is not None and not (s.implicit and not s.items and not s.structs)]
     if not keyed:
         return []
@@ -210,6 +214,13 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
         if key in _TEXT_KEYS and v and len(v) <= 16 and match_label(v, loose=False) not in (None, key):
             uncertain.add(key)  # the value reads as another element's label
     _check_shell(source, secs, values)
+    for w in windows:  # a labelled element of the page wins over a window's block
+        for key, v in windows_from_items([(t, tag, ln) for (t, tag), ln in zip(w.items, w.srcs)]).items():
+            if not values.get(key):
+                values[key] = v
+                chosen.setdefault(key, w)
+            elif _competes(values[key], v):
+                uncertain.add(key)
 
     rec = GuideRecord(source=source, url=url, family="html")
     rec.present = set(chosen)

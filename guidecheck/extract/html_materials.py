@@ -50,11 +50,19 @@ def _text_hints():
 _FIELD_SETS = {"materials": "material_fields", "process": "process_fields"}
 
 
+def _field_words(kind: str) -> dict:
+    if kind == "windows":
+        from .html_blocks import hints
+
+        return hints().get("window_table", {}) or {}
+    return catalog.labels()[_FIELD_SETS[kind]]
+
+
 @functools.cache
 def _field_re(kind: str = "materials") -> re.Pattern:
     """"<field header>：" anywhere after a separator (or at the start)."""
     words = set()
-    for ws in catalog.labels()[_FIELD_SETS[kind]].values():
+    for ws in _field_words(kind).values():
         for w in ws or ():
             words.add(re.escape(str(w)))
     alt = "|".join(sorted(words, key=len, reverse=True))
@@ -64,6 +72,10 @@ def _field_re(kind: str = "materials") -> re.Pattern:
 def _header(text: str, kind: str, loose: bool = True) -> str | None:
     from .labels import _materials, _process
 
+    if kind == "windows":
+        from .html_rowtables import _tables
+
+        return _tables()["window_table"].match(text, False)
     return (_materials() if kind == "materials" else _process()).match(text, loose)
 
 
@@ -127,6 +139,8 @@ def _element_word(label: str, kind: str) -> bool:
     conditions; 名称 the item's name) opens that element, not a field."""
     from .labels import match_label
 
+    if kind == "windows":
+        return False  # a window's 办理时间 is the window's hours
     key = match_label(label, loose=False)
     return key is not None and key != kind and key != "name"  # 名称 in a material's block is its name
 
@@ -493,3 +507,38 @@ def _title_before(table) -> str:
     if 0 < len(t) <= 60 and field_of_line(t) is None:
         return strip_marker(t).strip(_TRAIL)
     return ""
+
+
+# ---------------------------------------------------------------- windows as blocks
+
+def windows_from_items(items: list[tuple[str, str, object]]) -> dict[str, str]:
+    """{location, hours, consult_phone} from a windows section (a heading such
+    as 办理窗口, then one block of "地址：…", "电话：…" lines per window)."""
+    wins: list[dict] = []
+    pending = None
+    for raw, tag, line in items:
+        text = collapse(raw)
+        if not text:
+            continue
+        f = None if pending is not None and _VALUE_TAG.get(tag) else line_field(text, line, "windows")
+        if f is not None:
+            field, value = f
+            if value is None:
+                pending = field
+                continue
+            pairs = _pairs_in(text, "windows") or [(field, value)]
+        elif pending is not None:
+            pairs, pending = [(pending, text)], None
+        else:
+            continue
+        for fld, val in pairs:
+            if not wins or fld in wins[-1] or (fld == "window" and len(wins[-1]) > 0):
+                wins.append({})
+            wins[-1][fld] = val
+    out = {}
+    for key in ("location", "hours", "consult_phone"):
+        vals = [w.get(key) or (w.get("window") if key == "location" else None) for w in wins]
+        vals = list(dict.fromkeys(v for v in vals if v))
+        if vals and any(key in w for w in wins):
+            out[key] = "；".join(vals)
+    return out

@@ -3,6 +3,7 @@ matched by meaning, in label or value position) and where its value ends.
 Used by html.py; see its docstring for the rule."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -329,7 +330,15 @@ def _block_ahead(lines: list[Line], idx: int, kind: str) -> bool:
     return False
 
 
-_BLOCK_KINDS = frozenset(("materials", "process"))
+WINDOWS = "__windows__"  # the key of a windows part (html.py reads it, it is no element)
+_BLOCK_KINDS = {"materials": "materials", "process": "process", WINDOWS: "windows"}
+
+
+@functools.cache
+def _window_headings() -> frozenset[str]:
+    from .html_blocks import hints
+
+    return frozenset(normalize_label(str(w)) for w in hints().get("window_headings", []) or ())
 
 
 # ---------------------------------------------------------------- sections
@@ -371,7 +380,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
         in_block = False
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
-        elif cur is not None and cur.key in _BLOCK_KINDS and line_field(ln.text, ln, cur.key) is not None:
+        elif cur is not None and cur.key in _BLOCK_KINDS and line_field(ln.text, ln, _BLOCK_KINDS[cur.key]) is not None:
             segs = None  # "材料来源：…", "份数", "办理时限：…" inside a block: the material's (step's) field
             in_block = True
         else:
@@ -403,8 +412,12 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if tr is not None:
                     label_tables.add(tr.getparent())
             continue
+        if segs is None and not in_block and len(ln.text) <= 40 and normalize_label(ln.text) in _window_headings():
+            cur = _Section(WINDOWS, implicit=True)  # 办理窗口: one block per window follows
+            secs.append(cur)
+            continue
         if cur is None or (not in_block and _is_break(ln, label_tables, row_cells)
-                           and not (cur.key in _BLOCK_KINDS and _block_ahead(lines, idx, cur.key))
+                           and not (cur.key in _BLOCK_KINDS and _block_ahead(lines, idx, _BLOCK_KINDS[cur.key]))
                            and not (cur.key == "faq" and collapse(ln.text).endswith(_QUESTION_END))):
             cur = None
             if ln.links:
