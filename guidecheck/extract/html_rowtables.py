@@ -5,6 +5,8 @@
   given), hours and consult_phone (distinct values, in row order, joined by "；");
 - a basis table (one row per legal document: document, number, article,
   content) gives basis, one "《文件》（文号）条款：内容" per document;
+- a small table of "field | value" rows whose fields are material fields is
+  one material (vertical_material);
 - a label table laid out vertically (a row of labels, the row of their values
   below, repeated: Ant Design / Element-UI descriptions) gives every pair.
 """
@@ -12,7 +14,10 @@ from __future__ import annotations
 
 import functools
 
+from ..model import Material
+from .html_common import link_role, web_href
 from .labels import _Table, match_label
+from .text import collapse
 
 _JOIN = "；"
 
@@ -122,3 +127,85 @@ def read_vertical_pairs(grid_texts: list[list[str]], first_keys: list[str | None
         keys, expect_values = nxt, True
     # a label spanning two columns repeats: keep one pair per key and value
     return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------- one table per material
+
+_MAX_VERTICAL_ROWS = 16
+
+
+def vertical_material(table, rows, grid_of, texts_of, base: str):
+    """A small table that is one material: field label cells, each followed by
+    its value cell (材料名称 | 申请书 / 来源渠道 | 申请人自备 …). Returns a
+    Struct(materials) or None. The name comes from a "材料名称" row, else from
+    the table's caption or the title line just before it."""
+    from .html_materials import _TRAIL, _set, field_of_line, strip_marker
+    from .html_tables import Struct
+
+    if not rows or len(rows) > _MAX_VERTICAL_ROWS:
+        return None
+    first = next((c for c in rows[0] if isinstance(c.tag, str) and c.tag in ("td", "th")), None)
+    if first is None or field_of_line(texts_of[first]) is None:
+        return None
+    pairs = []
+    for row in grid_of(rows):
+        cells = list(dict.fromkeys(row))
+        if len(cells) % 2:
+            return None
+        for k in range(0, len(cells), 2):
+            f = field_of_line(texts_of[cells[k]])
+            if f is None or f[1]:
+                return None
+            pairs.append((f[0], cells[k + 1]))
+    labelled = sum(1 for _, cell in pairs if field_of_line(texts_of[cell]) is not None)
+    if labelled * 2 > len(pairs):
+        return None  # a header row of a materials table, not label | value
+    fields = {f for f, _ in pairs}
+    if len(fields - {"name"}) < 2:
+        return None
+    mat = Material()
+    st = Struct("materials", section="materials")
+    for f, cell in pairs:
+        value = texts_of[cell]
+        if f in ("form_url", "sample_url") or len(cell):
+            for a in cell.iter("a"):
+                url = web_href(a.get("href"), base)
+                if not url:
+                    continue
+                t = collapse("".join(a.itertext()))
+                role = link_role(t, url, "materials", f if f in ("form_url", "sample_url") else None)
+                if role == "form" and mat.form_url is None:
+                    mat.form_url = url
+                elif role == "sample" and mat.sample_url is None:
+                    mat.sample_url = url
+                else:
+                    continue
+                st.links.append((t, url, role, 0))
+        if f not in ("form_url", "sample_url"):
+            _set(mat, f, strip_marker(value).strip(_TRAIL) if f == "name" else value)
+    if not mat.name:
+        mat.name = _title_before(table)
+    if not mat.name:
+        return None
+    st.materials.append(mat)
+    st.text = mat.name
+    return st
+
+
+def _title_before(table) -> str:
+    from .html_materials import _TRAIL, field_of_line, strip_marker
+
+    cap = table.find("caption")
+    if cap is not None:
+        t = collapse("".join(cap.itertext()))
+        if t:
+            return strip_marker(t).strip(_TRAIL)
+    prev = table.getprevious()
+    while prev is not None and not isinstance(prev.tag, str):
+        prev = prev.getprevious()
+    if prev is None or prev.tag == "table":
+        return ""
+    t = collapse("".join(prev.itertext()))
+    if 0 < len(t) <= 60 and field_of_line(t) is None:
+        return strip_marker(t).strip(_TRAIL)
+    return ""

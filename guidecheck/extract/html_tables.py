@@ -24,8 +24,7 @@ from .labels import (
     match_process_header,
     normalize_label,
 )
-from .html_materials import vertical_material
-from .html_rowtables import label_row, read_record_table, read_vertical_pairs, record_table_header
+from .html_rowtables import label_row, read_record_table, read_vertical_pairs, record_table_header, vertical_material
 from .text import unescape_all
 
 _MAX_HEADER_ROWS = 3
