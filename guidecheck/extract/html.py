@@ -15,6 +15,14 @@ whatever it says: there a close variant of a label ("法定工作时间" contain
 explicit "label：" still starts a new element (_value_pos). Inside the FAQ, a
 "办理时间：…" line right after a question answers it.
 
+Parts are found by meaning whatever their markup (docs/extraction.md): read-only
+form fields and accordion toggles are text (html_blocks), UI step components are
+the process (html_blocks), one block or table per material is a materials list
+(html_materials, html_rowtables), window and basis tables give location, hours,
+phones and basis (html_rowtables), step blocks give steps (html_steps). Where
+two readings compete, the element is recorded in GuideRecord.uncertain and
+its findings become needs_review.
+
 Speed: most of a portal page is chrome. Big link lists are cut from the bytes
 before parsing and smaller ones (and nav/footer) from the tree before any
 Python walks it (html_chrome); the page's own UTF-8 bytes are parsed
@@ -43,7 +51,6 @@ from .html_common import (
 )
 from .html_lines import linearise, mark_tabs
 from .html_materials import materials_from_items, windows_from_items
-from .html_steps import steps_from_blocks
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
 from .html_sections import (
     WINDOWS,
@@ -54,6 +61,7 @@ from .html_sections import (
     _Section,
     _sections,
 )
+from .html_steps import steps_from_blocks
 from .html_tables import find_div_grids, find_tables, may_have_div_grid
 from .labels import match_label
 from .text import collapse
