@@ -293,6 +293,15 @@ def test_generic_heading_never_names_the_item(heading):
     assert rec.elements["name"] == "食品经营许可"
 
 
+def test_page_title_names_the_item_when_nothing_else_does():
+    page_html = ("<html><head><title>营业性演出审批_服务指南_济南市政务服务网</title></head><body><h1>办事指南</h1>"
+                 "<p>办理地点：湖东路88号</p></body></html>")
+    rec = extract_html(page_html, "t.html", "")[0]
+    assert rec.elements["name"] == "营业性演出审批"
+    only_site = page_html.replace("营业性演出审批_", "")
+    assert "name" not in extract_html(only_site, "t.html", "")[0].elements
+
+
 def test_competing_values_make_findings_needs_review():
     body = ("<p>事项名称：某事项</p><p>办理时间：每周一上午</p><p>办理地点：湖东路88号</p>"
             "<h3>窗口信息</h3><p>办理时间：周一至周五9:00-17:00</p>")

@@ -38,7 +38,7 @@ from lxml import etree
 from .. import catalog
 from ..errors import ScriptShellError
 from ..model import GuideRecord, Link
-from .html_blocks import find_steps, is_generic_title, prepare_form_fields
+from .html_blocks import find_steps, is_generic_title, name_from_title, prepare_form_fields
 from .html_chrome import cut_link_lists, prune_chrome
 from .html_common import (
     DROP_TAGS,
@@ -182,6 +182,8 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     if root is None:
         return []
     low = src.lower()
+    title_el = root.find("head/title")
+    page_title = "".join(title_el.itertext()) if title_el is not None else ""
     prepare_form_fields(root, low)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = root.find("body")
@@ -280,7 +282,9 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     if values.get("name") and is_generic_title(values["name"]):
         del values["name"]
     if not values.get("name"):
-        name = _title_name(body)
+        name = _title_name(body) or (name_from_title(page_title) if page_title else "")
+        if name and match_label(name) is not None:
+            name = ""
         if name:
             rec.elements["name"] = name
 

@@ -283,3 +283,17 @@ def is_generic_title(text: str) -> bool:
     """A heading that names the page (办事指南, 事项详情 …), not the item."""
     norm = normalize_label(text)
     return not norm or norm in _generic_titles()
+
+
+_TITLE_SPLIT_RE = re.compile(r"\s*(?:[-_|｜—–·]|\s{2,})\s*")
+
+
+def name_from_title(title: str) -> str:
+    """The item's name from the page's <title> ("营业性演出审批 - 济南市政务服务网"):
+    the first part that is neither a generic heading nor the site's name."""
+    ends = tuple(hints().get("site_name_endings", []) or ())
+    for part in _TITLE_SPLIT_RE.split(collapse(title)):
+        part = part.strip()
+        if 2 <= len(part) <= 60 and not is_generic_title(part) and not part.endswith(ends):
+            return part
+    return ""
