@@ -1,6 +1,6 @@
 """Extraction cost on realistic portal pages, against a bare lxml parse.
 
-    python3 benchmarks/bench_extract.py [--repeat 200] [--chrome all|semantic|classes|plain] [--cold]
+    python3 benchmarks/bench_extract.py [--repeat 200] [--chrome all|semantic|classes|plain] [--size 8,40] [--cold]
 
 Real 政务服务网 guide pages are 30–60 KB, and most of that is page chrome: a
 header with a top bar, a search box and a mega-menu of ~150 links, a
@@ -100,7 +100,7 @@ def _menu(rng: random.Random, style: str, n_links: int = 150) -> str:
     return "".join(out)
 
 
-def _header(rng: random.Random, style: str) -> str:
+def _header(rng: random.Random, style: str, n_links: int = 150) -> str:
     top = ('<div class="top-bar"><div class="w1200 clearfix"><span class="fl">欢迎访问XX市政务服务网！今天是2026年11月22日</span>'
            '<span class="fr"><a href="/login">登录</a> | <a href="/register">注册</a> | <a href="/wza">无障碍</a> | '
            '<a href="/elder">长者模式</a> | <a href="/m">移动版</a> | <a href="/en">English</a></span></div></div>')
@@ -108,7 +108,7 @@ def _header(rng: random.Random, style: str) -> str:
             '<form class="search fr" action="/search"><input type="text" name="q" placeholder="请输入事项名称或关键词">'
             '<button type="submit">搜索</button><p class="hot">热门搜索：<a href="/s?q=社保">社保</a> '
             '<a href="/s?q=公积金">公积金</a> <a href="/s?q=营业执照">营业执照</a> <a href="/s?q=居住证">居住证</a></p></form></div>')
-    menu = _menu(rng, style)
+    menu = _menu(rng, style, n_links)
     if style == "semantic":
         return f"<header>{top}{logo}<nav>{menu}</nav></header>"
     if style == "classes":
@@ -146,8 +146,16 @@ _HEAD_RE = re.compile(r"<head[^>]*>(.*?)</head>", re.DOTALL | re.IGNORECASE)
 _CHARSET_RE = re.compile(r"<meta[^>]+charset[^>]*>", re.IGNORECASE)
 
 
-def wrap(fixture_text: str, style: str, seed: int) -> bytes:
-    """The fixture's guide body (and head) inside generated portal chrome, as UTF-8."""
+# Page sizes: a full portal page (~40 KB: mega-menu, footer of department
+# links, scripts) and a light one (~8 KB: a short menu and footer, the size of
+# a guide served by a small site or a detail frame).
+SIZES = {40: dict(menu=150, footer=100, js=True), 8: dict(menu=20, footer=12, js=False)}
+
+
+def wrap(fixture_text: str, style: str, seed: int, kb: int = 40) -> bytes:
+    """The fixture's guide body (and head) inside generated portal chrome, as
+    UTF-8; `kb` picks the chrome of a ~40 KB or a ~8 KB page (SIZES)."""
+    size = SIZES[kb]
     rng = random.Random(seed)
     m = _BODY_RE.search(fixture_text)
     body = m.group(1) if m else fixture_text
@@ -155,11 +163,12 @@ def wrap(fixture_text: str, style: str, seed: int) -> bytes:
     head = _CHARSET_RE.sub("", h.group(1)) if h else ""
     doc = ("<!DOCTYPE html>\n<html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
            "<meta name=\"SiteName\" content=\"XX市政务服务网\"><meta name=\"ColumnName\" content=\"办事指南\">"
-           f"{head}<style>{_CSS}</style><script>{_js(rng)}</script></head>\n<body>"
-           f"{_header(rng, style)}"
+           f"{head}<style>{_CSS if size['js'] else ''}</style>"
+           f"<script>{_js(rng) if size['js'] else ''}</script></head>\n<body>"
+           f"{_header(rng, style, size['menu'])}"
            "<div class=\"crumbs w1200\">当前位置：<a href=\"/\">首页</a> &gt; <a href=\"/bszn\">办事指南</a> &gt; 详情</div>"
            f"<div class=\"guide-main w1200\">{body}</div>"
-           f"{_footer(rng, style)}<script>{_js(rng)}</script>"
+           f"{_footer(rng, style, size['footer'])}<script>{_js(rng) if size['js'] else ''}</script>"
            "<script src=\"/js/jquery.min.js\"></script><script src=\"/js/common.js\"></script></body></html>")
     return doc.encode("utf-8")
 
@@ -178,10 +187,10 @@ def best_ms(fns, data: bytes, repeat: int) -> list[float]:
 
 
 def _forget() -> None:
-    from guidecheck.extract import html, html_chrome
+    from guidecheck.extract import html_chrome, html_sections
 
     html_chrome._DECIDED.clear()
-    html._SPLIT_CACHE.clear()
+    html_sections._SPLIT_CACHE.clear()
 
 
 def _parse(data: bytes) -> None:
@@ -218,7 +227,9 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=200, help="best of N runs per page")
     ap.add_argument("--chrome", default="all", choices=["all", "semantic", "classes", "plain"])
     ap.add_argument("--cold", action="store_true", help="forget judged link lists and split lines before each run")
+    ap.add_argument("--size", default="8,40", help="page sizes in KB to build (8, 40 or both)")
     args = ap.parse_args()
+    sizes = [int(x) for x in args.size.split(",") if x.strip()]
     extract_fn, check_fn = _extract, _check
     if args.cold:
         def extract_fn(data):
@@ -232,32 +243,35 @@ def main() -> int:
     fixtures = sorted(p for p in PAGES.glob("*.htm*") if not p.name.startswith("_"))
     if not fixtures:
         raise SystemExit("no fixtures/pages/*.html")
-    rows = []
     leaks = []
-    for seed, path in enumerate(fixtures):
-        raw = path.read_bytes()
-        text = decode_html(raw, str(path))
-        for style in styles:
-            data = wrap(text, style, seed)
-            _check(data)  # warm caches
-            if _summary(data) != _summary(raw):
-                leaks.append(f"{path.name} [{style}]")
-            n_el = len(lxml.html.document_fromstring(data).xpath("//*"))
-            p, e, c = best_ms((_parse, extract_fn, check_fn), data, args.repeat)
-            rows.append((path.stem[:34], style, len(data) / 1024, n_el, p, e, c))
-    print(f"{'page':34} {'chrome':8} {'KB':>5} {'elems':>5} {'parse':>6} {'extract':>7} {'check':>6} "
-          f"{'ext/p':>5} {'chk/p':>5}")
-    for name, style, kb, n_el, p, e, c in rows:
-        print(f"{name:34} {style:8} {kb:5.1f} {n_el:5d} {p:6.3f} {e:7.3f} {c:6.3f} {e / p:5.2f} {c / p:5.2f}")
-    tp = sum(r[4] for r in rows)
-    te = sum(r[5] for r in rows)
-    tc = sum(r[6] for r in rows)
-    n = len(rows)
-    print(f"\nmean ms/page: parse {tp / n:.3f}  extract {te / n:.3f}  check {tc / n:.3f}")
-    print(f"ratio (sum): extract/parse {te / tp:.2f}  check/parse {tc / tp:.2f}  "
-          f"worst check/parse {max(r[6] / r[4] for r in rows):.2f}")
-    print(f"check throughput: {1000 * n / tc:.0f} guides/s (one process, best-of-{args.repeat} timings"
-          f"{', cold caches' if args.cold else ''})")
+    for kb in sizes:
+        rows = []
+        for seed, path in enumerate(fixtures):
+            raw = path.read_bytes()
+            text = decode_html(raw, str(path))
+            for style in styles:
+                data = wrap(text, style, seed, kb)
+                _check(data)  # warm caches
+                if _summary(data) != _summary(raw):
+                    leaks.append(f"{path.name} [{style}, {kb} KB]")
+                n_el = len(lxml.html.document_fromstring(data).xpath("//*"))
+                p, e, c = best_ms((_parse, extract_fn, check_fn), data, args.repeat)
+                rows.append((path.stem[:34], style, len(data) / 1024, n_el, p, e, c))
+        print(f"\n== ~{kb} KB pages")
+        print(f"{'page':34} {'chrome':8} {'KB':>5} {'elems':>5} {'parse':>6} {'extract':>7} {'check':>6} "
+              f"{'ext/p':>5} {'chk/p':>5}")
+        for name, style, size_kb, n_el, p, e, c in rows:
+            print(f"{name:34} {style:8} {size_kb:5.1f} {n_el:5d} {p:6.3f} {e:7.3f} {c:6.3f} {e / p:5.2f} {c / p:5.2f}")
+        tp = sum(r[4] for r in rows)
+        te = sum(r[5] for r in rows)
+        tc = sum(r[6] for r in rows)
+        n = len(rows)
+        print(f"mean KB/page {sum(r[2] for r in rows) / n:.1f}; mean ms/page: parse {tp / n:.3f}  "
+              f"extract {te / n:.3f}  check {tc / n:.3f}")
+        print(f"ratio (sum): extract/parse {te / tp:.2f}  check/parse {tc / tp:.2f}  "
+              f"worst check/parse {max(r[6] / r[4] for r in rows):.2f}")
+        print(f"check throughput: {1000 * n / tc:.0f} guides/s (one process, best-of-{args.repeat} timings"
+              f"{', cold caches' if args.cold else ''})")
     if leaks:
         print("chrome changed the record of: " + ", ".join(leaks))
         return 1

@@ -116,6 +116,9 @@ class GuideRecord:
     link_results: dict[str, LinkResult] = field(default_factory=dict)
     # Filled by the journey runner (a guidecheck.journeys result); None offline (J rules then stay silent).
     journey: object | None = None
+    # Elements whose value the extractor is unsure of (a value that reads as a
+    # label, competing values): their findings are needs_review, never fail.
+    uncertain: set[str] = field(default_factory=set)
 
     def has(self, key: str) -> bool:
         """True when the element exists on the page (even if its value is empty)."""

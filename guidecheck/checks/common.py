@@ -176,3 +176,14 @@ def report(code: str, element: str | None, evidence: str, **fields):
     from .registry import finding
 
     return finding(code, element, evidence, text=clip(evidence or ""), **fields)
+
+
+def settle_uncertain(record: GuideRecord, findings: list) -> list:
+    """A finding about an element the extractor was unsure how to read
+    (record.uncertain) is for a person to decide: needs_review, not fail."""
+    if not record.uncertain:
+        return findings
+    for f in findings:
+        if f.outcome == "fail" and f.element in record.uncertain:
+            f.outcome = "needs_review"
+    return findings

@@ -90,7 +90,9 @@ def run_checks(record: GuideRecord, codes: Iterable[str] | None = None,
     for code in sorted(REGISTRY):
         if code in wanted:
             out.extend(REGISTRY[code](record, context))
-    return out
+    from .common import settle_uncertain
+
+    return settle_uncertain(record, out)
 
 
 def run_department_checks(records: list[GuideRecord], codes: Iterable[str] | None = None,

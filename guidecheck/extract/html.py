@@ -15,6 +15,14 @@ whatever it says: there a close variant of a label ("法定工作时间" contain
 explicit "label：" still starts a new element (_value_pos). Inside the FAQ, a
 "办理时间：…" line right after a question answers it.
 
+Parts are found by meaning whatever their markup (docs/extraction.md): read-only
+form fields and accordion toggles are text (html_blocks), UI step components are
+the process (html_blocks), one block or table per material is a materials list
+(html_materials, html_rowtables), window and basis tables give location, hours,
+phones and basis (html_rowtables), step blocks give steps (html_steps). Where
+two readings compete, the element is recorded in GuideRecord.uncertain and
+its findings become needs_review.
+
 Speed: most of a portal page is chrome. Big link lists are cut from the bytes
 before parsing and smaller ones (and nav/footer) from the tree before any
 Python walks it (html_chrome); the page's own UTF-8 bytes are parsed
@@ -30,6 +38,7 @@ from lxml import etree
 from .. import catalog
 from ..errors import ScriptShellError
 from ..model import GuideRecord, Link
+from .html_blocks import find_steps, is_generic_title, name_from_title, prepare_form_fields
 from .html_chrome import cut_link_lists, prune_chrome
 from .html_common import (
     DROP_TAGS,
@@ -41,8 +50,10 @@ from .html_common import (
     NONWEB_HREF as _NONWEB,
 )
 from .html_lines import linearise, mark_tabs
+from .html_materials import materials_from_items, windows_from_items
 from .html_parts import faq_from_lines, materials_from_lines, steps_from_lines
 from .html_sections import (
+    WINDOWS,
     _BARE_LABEL_RE,
     _PARSER_UTF8,
     _TEMPLATE_RE,
@@ -50,6 +61,7 @@ from .html_sections import (
     _Section,
     _sections,
 )
+from .html_steps import steps_from_blocks
 from .html_tables import find_div_grids, find_tables, may_have_div_grid
 from .labels import match_label
 from .text import collapse
@@ -115,12 +127,34 @@ def _parse(text: str):
         return None, b""
 
 
+# Elements whose value is one text (not materials, process or FAQ).
+_TEXT_KEYS = frozenset(k for k in catalog.labels()["elements"] if k not in ("materials", "process", "faq"))
+
+
+def _competes(first: str, other: str) -> bool:
+    """Two labelled values for one element that say different things (not the
+    same text repeated, nor one inside the other as a tab pane repeats a summary)."""
+    a, b = "".join(first.split()), "".join(other.split())
+    return bool(a and b) and a not in b and b not in a
+
+
 def _title_name(root) -> str:
-    for h in root.iter("h1"):
+    """The item's name from the page's h1 when no label gives it. A generic h1
+    (办事指南 …) names the page, not the item: then the next heading may."""
+    generic = False
+    for h in root.iter("h1", "h2", "h3"):
+        if h.tag != "h1" and not generic:
+            continue
         name = collapse("".join(h.itertext()))
+        if is_generic_title(name):
+            generic = True
+            continue
         for suffix in catalog.vocab().get("title_suffixes", []) or []:
             if name.endswith(suffix) and len(name) > len(suffix):
                 name = name[: -len(suffix)].rstrip(" -—·|：:")
+        if is_generic_title(name):
+            generic = True
+            continue
         if 0 < len(name) <= 80 and match_label(name) is None:
             return name
         break
@@ -147,12 +181,19 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     root, src = _parse(text)
     if root is None:
         return []
+    low = src.lower()
+    title_el = root.find("head/title")
+    page_title = "".join(title_el.itertext()) if title_el is not None else ""
+    prepare_form_fields(root, low)
     etree.strip_elements(root, *DROP_TAGS, with_tail=False)
     body = root.find("body")
     if body is None:
         body = root
     prune_chrome(body)
     structs, skip = find_tables(body, url)
+    steps = find_steps(body, low, skip)
+    if steps:
+        structs.update(steps)
     if may_have_div_grid(src):
         grids, hidden = find_div_grids(body, url, skip)
         structs.update(grids)
@@ -160,23 +201,42 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
     lines, starts = linearise(body, structs, skip)
     lines = mark_tabs(lines, starts, body)
     secs = _sections(lines)
+    windows = [s for s in secs if s.key == WINDOWS]
+    if windows:
+        secs = [s for s in secs if s.key != WINDOWS]
     keyed = [s for s in secs if s.key is not None and not (s.implicit and not s.items and not s.structs)]
     if not keyed:
         return []
 
     chosen: dict[str, _Section] = {}
     values: dict[str, str] = {}
+    uncertain: set[str] = set()
     for s in keyed:
         if values.get(s.key):
+            if not s.implicit and s.key in _TEXT_KEYS and not chosen[s.key].implicit \
+                    and _competes(values[s.key], s.value()):
+                uncertain.add(s.key)
             continue  # the first section with a value wins
         v = s.value()
         if s.key not in chosen or v:
             chosen[s.key], values[s.key] = s, v
+    for key, v in values.items():
+        if key in _TEXT_KEYS and v and len(v) <= 16 and match_label(v, loose=False) not in (None, key):
+            uncertain.add(key)  # the value reads as another element's label
     _check_shell(source, secs, values)
+    for w in windows:  # a labelled element of the page wins over a window's block
+        for key, v in windows_from_items([(t, tag, ln) for (t, tag), ln in zip(w.items, w.srcs)]).items():
+            if not values.get(key):
+                values[key] = v
+                chosen.setdefault(key, w)
+            elif _competes(values[key], v):
+                uncertain.add(key)
 
     rec = GuideRecord(source=source, url=url, family="html")
     rec.present = set(chosen)
+    rec.uncertain = uncertain
     link_rows: list[Link] = []
+    used_links: set = set()  # <a> elements already given to a material
 
     # materials: every materials table/grid of the page, else the section text
     mat_names: list[str] = []
@@ -201,21 +261,36 @@ def _extract(text: str, source: str, url: str) -> list[GuideRecord]:
             values["materials"] = "；".join(mat_names)
         elif not rec.materials:
             sec = chosen["materials"]
-            rec.materials = materials_from_lines([t for t, tag in sec.items if tag != "struct"])
+            items = [(t, tag, ln) for (t, tag), ln in zip(sec.items, sec.srcs) if tag != "struct"]
+            mats, mlinks, used_links = materials_from_items(items, url)
+            if mats:
+                rec.materials = mats
+                for t, u, role, mi in mlinks:
+                    link_rows.append(Link(url=u, text=t, role=role, element="materials", material=mi))
+                values["materials"] = "；".join(m.name for m in mats if m.name)
+            else:
+                rec.materials = materials_from_lines([t for t, tag, _ in items])
     if "process" in chosen and not rec.process_steps:
-        rec.process_steps = steps_from_lines([t for t, tag in chosen["process"].items if tag != "struct"])
+        sec = chosen["process"]
+        items = [(t, tag, ln) for (t, tag), ln in zip(sec.items, sec.srcs) if tag != "struct"]
+        listed = steps_from_lines([t for t, _, _ in items], [tag for _, tag, _ in items], [ln for _, _, ln in items])
+        rec.process_steps = listed if len(listed) >= 2 else (steps_from_blocks(items) or listed)
     if "faq" in chosen:
         rec.faq.extend(faq_from_lines([(t, tag) for t, tag in chosen["faq"].items if tag != "struct"]))
 
     rec.elements = values
+    if values.get("name") and is_generic_title(values["name"]):
+        del values["name"]
     if not values.get("name"):
-        name = _title_name(body)
+        name = _title_name(body) or (name_from_title(page_title) if page_title else "")
+        if name and match_label(name) is not None:
+            name = ""
         if name:
             rec.elements["name"] = name
 
     for s in secs:
         for a, href in s.links:
-            if href.lstrip()[:11].lower().startswith(_NONWEB):
+            if href.lstrip()[:11].lower().startswith(_NONWEB) or a in used_links:
                 continue
             t = "".join(a.itertext())
             if s.key is None and not may_have_role(t):

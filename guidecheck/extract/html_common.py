@@ -15,12 +15,14 @@ HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 CELL_TAGS = frozenset(("td", "th"))
 # Dropped with their content (never text a reader sees as the guide).
 DROP_TAGS = ("script", "style", "noscript", "template", "head", "title", "select", "textarea",
-             "iframe", "object", "svg", "button")
+             "iframe", "object", "svg", "button")  # (html_blocks keeps read-only fields and toggles)
 # Page chrome skipped by tag or by a class/id token.
 SKIP_TAGS = frozenset(("footer", "nav"))
 _SKIP_CLASS_RE = re.compile(
     r"(?:^|[\s_-])(?:footer|foot|copyright|breadcrumbs?|crumbs?|navbar|topbar|sidebar|sidenav|"
-    r"site-?header|site-?nav|mainnav|main-nav|top-?nav|bottom|friendlink|friend-?links)(?:$|[\s_-])",
+    r"site-?header|site-?nav|mainnav|main-nav|top-?nav|friendlink|friend-?links"
+    # "bottom" names a page's foot, not a border utility (van-hairline--top-bottom)
+    r"|(?<!top-)(?<!border-)(?<!margin-)(?<!padding-)bottom)(?:$|[\s_-])",
     re.IGNORECASE,
 )
 # A block whose class says it is a title or a label (its text is a label/heading).

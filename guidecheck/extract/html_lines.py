@@ -69,7 +69,7 @@ def _linearise_rec(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
         buf, bounds, blen = [], [], 0
 
     def children(parent) -> None:
-        nonlocal blen
+        nonlocal blen, bounds
         for el in parent:
             tag = el.tag
             if tag in block_tags:
@@ -84,6 +84,8 @@ def _linearise_rec(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
                 else:
                     if buf:
                         flush(stack[-1])
+                    elif bounds:  # empty inline elements before this block
+                        bounds = []
                     starts[el] = len(lines)
                     if not len(el):
                         t = el.text
@@ -170,6 +172,8 @@ def _linearise_walk(body, structs: dict, skip: set) -> tuple[list[Line], dict]:
                         lines.append(Line(text, bounds, stack[-1].tag, stack[-1], links))
                         links = []
                     buf, bounds, blen = [], [], 0
+                elif bounds:  # empty inline elements before this block
+                    bounds = []
                 stack.append(el)
                 starts[el] = len(lines)
             elif tag.__class__ is str:
@@ -321,6 +325,11 @@ def mark_tabs(lines: list[Line], starts: dict, body) -> list[Line]:
         if len({id(ln.block) for ln in run}) != len(run) or not all(_short(ln.text) for ln in run):
             continue
         titles = [ln.text.strip() for ln in run]
+        if any(t.endswith(("：", ":")) for t in titles):
+            continue  # "受理时间：" is a label before its value, never a tab's title
+        exact = [match_label(t, loose=False) is not None for t in titles]
+        if len(exact) >= 4 and all(exact[0::2]) and not any(exact[1::2]):
+            continue  # label, value, label, value: a row of pairs, not tabs
         labelled = sum(1 for t in titles if match_label(t))
         if labelled < 2 or labelled < _NAV_MIN_LABEL_SHARE * len(run):
             continue

@@ -25,6 +25,25 @@ _DUR = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百]+)\s*个?\s*(?:工�
 _DUR_RE = re.compile(rf"(?:时限[：:为]?\s*({_DUR}(?:内)?|即办)|[（(]\s*({_DUR}(?:内)?|即办)\s*[)）])")
 
 
+_DUR_TAIL_RE = re.compile(rf"(?:^|[\s\u3000])({_DUR}(?:内)?|即办)\s*$")
+_STEP_NO_RE = re.compile(r"^\s*(?:第\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*(?:步|环节|阶段)"
+                         r"|(?:步骤|环节|Step|STEP|step)\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3}))\s*[：:、.．]?\s*")
+_DUR_ONLY_RE = re.compile(rf"^\s*(?:(?:办理)?时限[：:为]?\s*)?({_DUR}(?:内)?|即办(?:件)?|当场办结|立即办理)\s*$")
+
+
+def duration_of(text: str) -> str | None:
+    """The duration a step's text states: all of it ("5个工作日", "即办"), or
+    "时限：…" / a bracketed "（3个工作日）" inside it."""
+    m = _DUR_ONLY_RE.match(text)
+    if m:
+        return m.group(1)
+    d = _DUR_RE.search(text)
+    if d:
+        return d.group(1) or d.group(2)
+    d = _DUR_TAIL_RE.search(text)  # "窗口工作人员　即办": the last word
+    return d.group(1) if d else None
+
+
 def _cn_value(s: str) -> int:
     if s.isdigit():
         return int(s)
@@ -51,7 +70,7 @@ def _num_of(m: re.Match) -> tuple[str, int]:
     return "chn", _cn_value(m.group("chn"))
 
 
-def numbered_items(text: str) -> list[str]:
+def numbered_items(text: str, keep_lines: bool = False) -> list[str]:
     """Items of a list numbered 1, 2, 3 … (or 一、二、, （1）, ①, 第1步), split where
     the numbers run in sequence; [] when the text does not start such a list."""
     style = None
@@ -72,7 +91,11 @@ def numbered_items(text: str) -> list[str]:
     items = []
     for k, (a, b) in enumerate(cuts):
         end = cuts[k + 1][0] if k + 1 < len(cuts) else len(text)
-        item = collapse(text[b:end]).strip(_TRAIL_PUNCT)
+        b = b + len(text[b:end]) - len(text[b:end].lstrip("：: "))  # "第一步：受理"
+        if keep_lines:  # the item's first line stays apart (a step's name above its detail)
+            item = "\n".join(x for x in (collapse(p) for p in text[b:end].split("\n")) if x).strip(_TRAIL_PUNCT)
+        else:
+            item = collapse(text[b:end]).strip(_TRAIL_PUNCT)
         if item:
             items.append(item)
     return items
@@ -100,10 +123,29 @@ def materials_from_lines(lines: list[str]) -> list[Material]:
             if not ln or ln.endswith(("：", ":")) or any(ln.startswith(p) for p in notes):
                 continue
             items.extend(p.strip(_TRAIL_PUNCT) for p in re.split(r"[；;]", ln) if p.strip(_TRAIL_PUNCT))
-    return [Material(name=i) for i in items if i not in _placeholders()]
+    from .html_materials import material_from_text
+
+    out = []
+    for i in items:
+        if i in _placeholders():
+            continue
+        m = material_from_text(i)  # brackets saying source / copies / medium become fields
+        out.append(m if m is not None else Material(name=i))
+    return out
 
 
-def _step(item: str) -> ProcessStep:
+def step_from_text(item: str) -> ProcessStep:
+    """One step from its text: "受理：窗口核对材料（1个工作日）" -> name, detail, duration.
+    "第一步：受理" is the step 受理; a first line of its own names the step."""
+    item = _STEP_NO_RE.sub("", item, count=1) or item
+    if "\n" in item:
+        head, _, rest = item.partition("\n")
+        head, rest = head.strip(_TRAIL_PUNCT), collapse(rest)
+        if head and len(head) <= 20 and rest:
+            d = _DUR_RE.search(rest) or _DUR_RE.search(head)
+            dur = (d.group(1) or d.group(2)) if d else duration_of(rest)
+            return ProcessStep(name=head, duration=dur, detail=rest)
+        item = collapse(item)
     name, detail = item, None
     m = re.match(r"^([^：:，,。；;]{1,12})[：:]\s*(.*)$", item)
     if m:
@@ -123,7 +165,13 @@ def _step(item: str) -> ProcessStep:
 _ARROW_CHARS_RE = re.compile(r"[→>⇒➔➜➡⟶＞]")  # cheap test before _ARROW_RE.split
 
 
-def steps_from_lines(lines: list[str]) -> list[ProcessStep]:
+_LIST_TAGS = frozenset(("li", "dd", "p", "div", "td"))
+_SHORT_STEP = 40
+
+
+def steps_from_lines(lines: list[str], tags: list[str] | None = None, srcs: list | None = None) -> list[ProcessStep]:
+    """Steps of a process section: an arrow chain, a numbered list, or a list
+    (li items; or three or more short lines of one kind) under the heading."""
     for ln in lines:
         if not _ARROW_CHARS_RE.search(ln):
             continue
@@ -132,8 +180,22 @@ def steps_from_lines(lines: list[str]) -> list[ProcessStep]:
             first = re.split(r"[：:]", parts[0])[-1].strip()
             names = [first] + [p.strip(_TRAIL_PUNCT) for p in parts[1:]]
             return [ProcessStep(name=n) for n in names if n]
-    items = numbered_items("\n".join(lines))
-    return [_step(i) for i in items]
+    items = numbered_items("\n".join(lines), keep_lines=True)
+    if len(items) >= 2 or not tags:
+        return [step_from_text(i) for i in items]
+    from .html_materials import has_field
+    from .html_steps import step_of_line
+
+    srcs = srcs or [None] * len(lines)
+    rows = [(collapse(t), g) for t, g in zip(lines, tags) if collapse(t)]
+    li = [(t, ln) for t, g, ln in zip(lines, tags, srcs) if g == "li" and collapse(t)]
+    if len(li) >= 2 and len(li) >= len(rows) - 1:
+        return [step_of_line(t, ln) for t, ln in li]
+    if len(rows) >= 3 and len({g for _, g in rows}) == 1 and rows[0][1] in _LIST_TAGS \
+            and all(len(t) <= _SHORT_STEP for t, _ in rows) \
+            and not any(has_field(collapse(t), "process", ln) for t, ln in zip(lines, srcs) if collapse(t)):
+        return [step_from_text(t) for t, _ in rows]  # short lines, none a step's field (时限：…)
+    return [step_from_text(i) for i in items]
 
 
 @functools.cache

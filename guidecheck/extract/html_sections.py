@@ -3,6 +3,7 @@ matched by meaning, in label or value position) and where its value ends.
 Used by html.py; see its docstring for the rule."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -13,6 +14,7 @@ from .html_common import (
     is_labelish_class,
 )
 from .html_lines import PANE_TAG, Line
+from .html_materials import field_of_line, has_field, line_field
 from .labels import MAX_LABEL_LEN, label_hint, match_label, normalize_label
 from .text import collapse
 
@@ -37,6 +39,11 @@ class _Section:
     structs: list = field(default_factory=list)
     links: list = field(default_factory=list)  # (<a> element, raw href)
     implicit: bool = False
+    srcs: list = field(default_factory=list)  # the Line each item came from (None for a struct)
+
+    def add(self, text: str, tag: str, line=None) -> None:
+        self.items.append((text, tag))
+        self.srcs.append(line)
 
     def value(self) -> str:
         items = self.items
@@ -68,6 +75,10 @@ _EXACT = 1    # value position: "label：" (close variants too); without a colon
 _COLON = 2    # strict value position (td after th, dd after dt): only "label：…"
 
 
+_UNIT_OPEN = frozenset("（(【[［")
+_UNIT_CLOSE = frozenset("）)】]］")
+
+
 def _label_at(text: str, s: int, bounds: list[int], whole: bool, mode: int = _ANY):
     """(key, start, value_start) when a label starts at s (after spaces)."""
     n = len(text)
@@ -91,6 +102,14 @@ def _label_at(text: str, s: int, bounds: list[int], whole: bool, mode: int = _AN
             break
         key = match_label(text[s:b], loose)
         if key is not None and not _question_follows(text, b):
+            # a unit in its own element after the label ("承诺时限<span>（工作日）</span>")
+            # belongs to the label
+            if text[b:b + 1] in _UNIT_OPEN:
+                for b2 in bounds:
+                    if b2 > b and b2 <= end and text[b2 - 1] in _UNIT_CLOSE:
+                        if not any(ch.isdigit() for ch in text[b:b2]):  # "(0591)" is a value
+                            return key, s, b2
+                        break
             return key, s, b
     if whole and n - s <= _MAX_LABEL_CHARS:
         key = match_label(text[s:], loose)
@@ -251,11 +270,14 @@ def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
     if tag in _BREAK_TAGS:
         return True
     text = ln.text
+    blk = ln.block
+    if blk is not None and len(blk) and blk[0].tag == "label" and _short(text) \
+            and collapse("".join(blk[0].itertext())) == collapse(text):
+        return True  # a form's <label> with no read-only value after it
     if len(text) > 80:
         return _NUM_HEADING_RE.match(text) is not None
     if (tag == "th" or tag == "dt") and _short(text):
         return True
-    blk = ln.block
     if blk is not None:
         cls = blk.get("class")
         if cls and is_labelish_class(cls) and _short(text):
@@ -271,6 +293,52 @@ def _is_break(ln: Line, label_tables: set, row_cells: dict) -> bool:
             if len(cells) % 2 == 0 and cells.index(blk) % 2 == 0:
                 return True
     return False
+
+
+def _next_block(el, levels: int = 2):
+    """The element after a label's block: its next sibling, or (a label alone
+    in its column, iView/Bootstrap grids) the next sibling of its wrapper."""
+    for _ in range(levels + 1):
+        nxt = el.getnext()
+        while nxt is not None and not isinstance(nxt.tag, str):
+            nxt = nxt.getnext()
+        if nxt is not None:
+            return nxt
+        el = el.getparent()
+        if el is None or len(el) != 1:
+            return None
+    return None
+
+
+_BLOCK_AHEAD = 8  # lines looked ahead for a material's fields
+
+
+def _block_ahead(lines: list[Line], idx: int, kind: str) -> bool:
+    """Inside the materials (or the process), a title-like line (a card's
+    header, a dt, a list item's heading) is a material's (step's) name when
+    fields of a material (step) follow it before any other label."""
+    ln = lines[idx]
+    if ln.tag in HEADING_TAGS and field_of_line(ln.text, kind) is None and match_label(ln.text) is not None:
+        return False
+    for nxt in lines[idx + 1: idx + 1 + _BLOCK_AHEAD]:
+        if nxt.struct is not None or nxt.nav:
+            return False
+        if has_field(nxt.text, kind, nxt):
+            return True
+        if _split_line(nxt) is not None:
+            return False
+    return False
+
+
+WINDOWS = "__windows__"  # the key of a windows part (html.py reads it, it is no element)
+_BLOCK_KINDS = {"materials": "materials", "process": "process", WINDOWS: "windows"}
+
+
+@functools.cache
+def _window_headings() -> frozenset[str]:
+    from .html_blocks import hints
+
+    return frozenset(normalize_label(str(w)) for w in hints().get("window_headings", []) or ())
 
 
 # ---------------------------------------------------------------- sections
@@ -291,12 +359,12 @@ def _sections(lines: list[Line]) -> list[_Section]:
                     secs.append(_Section(key, [(val, "td")] if val else []))
                 cur = None
                 continue
-            want = {"materials": "materials", "faq": "faq"}.get(st.kind)
+            want = st.section or {"materials": "materials", "faq": "faq"}.get(st.kind)
             if cur is None or (want and cur.key != want):
                 cur = _Section(want or "process", implicit=True)
                 secs.append(cur)
             cur.structs.append(st)
-            cur.items.append((st.text, "struct"))
+            cur.add(st.text, "struct")
             continue
         if ln.nav:
             cur = None
@@ -309,15 +377,19 @@ def _sections(lines: list[Line]) -> list[_Section]:
             pos = _value_pos(ln, bare)
             if pos == _ANY:
                 bare = None
+        in_block = False
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
+        elif cur is not None and cur.key in _BLOCK_KINDS and line_field(ln.text, ln, _BLOCK_KINDS[cur.key]) is not None:
+            segs = None  # "材料来源：…", "份数", "办理时限：…" inside a block: the material's (step's) field
+            in_block = True
         else:
             segs = _split_line(ln, pos)
         if segs is not None:
             if segs[0][0] is None:  # "… label：value": the lead continues the section
                 lead = segs.pop(0)[1]
                 if cur is not None and lead.strip():
-                    cur.items.append((lead, ln.tag))
+                    cur.add(lead, ln.tag, ln)
             if len(segs) >= 3 and not any(v.strip() for _, v in segs):
                 cur = None  # a bar of labels: tabs, not content
                 continue
@@ -328,11 +400,11 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 cur = _Section(key)
                 secs.append(cur)
                 if val.strip():
-                    cur.items.append((val, ln.tag))
+                    cur.add(val, ln.tag, ln)
             if ln.links:
                 cur.links.extend(ln.links)
             if not cur.items and ln.block is not None:
-                bare = (ln.block, ln.block.getnext())
+                bare = (ln.block, _next_block(ln.block))
             else:
                 bare = None
             if ln.tag in ("td", "th") and ln.block is not None:
@@ -340,12 +412,18 @@ def _sections(lines: list[Line]) -> list[_Section]:
                 if tr is not None:
                     label_tables.add(tr.getparent())
             continue
-        if cur is None or _is_break(ln, label_tables, row_cells):
+        if segs is None and not in_block and len(ln.text) <= 40 and normalize_label(ln.text) in _window_headings():
+            cur = _Section(WINDOWS, implicit=True)  # 办理窗口: one block per window follows
+            secs.append(cur)
+            continue
+        if cur is None or (not in_block and _is_break(ln, label_tables, row_cells)
+                           and not (cur.key in _BLOCK_KINDS and _block_ahead(lines, idx, _BLOCK_KINDS[cur.key]))
+                           and not (cur.key == "faq" and collapse(ln.text).endswith(_QUESTION_END))):
             cur = None
             if ln.links:
                 orphan_links.append((idx, ln.links))
             continue
-        cur.items.append((ln.text, ln.tag))
+        cur.add(ln.text, ln.tag, ln)
         if ln.links:
             cur.links.extend(ln.links)
     # Links outside any section: only those near the guide (its title bar,

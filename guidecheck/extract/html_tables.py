@@ -24,6 +24,7 @@ from .labels import (
     match_process_header,
     normalize_label,
 )
+from .html_rowtables import label_row, read_record_table, read_vertical_pairs, record_table_header, vertical_material
 from .text import unescape_all
 
 _MAX_HEADER_ROWS = 3
@@ -41,6 +42,9 @@ class Struct:
     # (text, url, role, material index or None)
     links: list[tuple[str, str, str, int | None]] = field(default_factory=list)
     text: str = ""
+    # The element whose section this part always belongs to (a step component
+    # is the process wherever it sits); None: it joins the current section.
+    section: str | None = None
 
 
 def _rows(table) -> list:
@@ -121,6 +125,10 @@ def _is_materials_header(m: dict[int, str], texts: list[str]) -> bool:
     fields = list(m.values())
     if "name" not in fields:
         return False
+    # "名称 | X | 受理标准 | Y": element labels with their values, not a header
+    if all(match_label(texts[i], loose=False) for i in m) \
+            or 2 * len(m) < sum(1 for t in texts if t):
+        return False
     if len(set(fields)) >= 2:
         return True
     name_col = next(i for i, f in m.items() if f == "name")
@@ -141,13 +149,26 @@ def _find_header(grid, texts_of) -> tuple[str, int, dict[int, str]] | None:
         m = _map_header(texts, match_faq_header)
         if {"question", "answer"} <= set(m.values()):
             return "faq", r, m
+        if len(grid) >= r + 2:
+            rec = record_table_header(texts)
+            if rec is not None and not (r == 0 and _descriptions(grid, texts_of)):
+                return rec[0], r, rec[1]
         if r == 0 and len(row) >= 2 and len(grid) >= 2:
-            keys = [match_label(t, loose=False) if t else None for t in texts]
-            if sum(1 for k in keys if k) >= 2 and all(k or not t for k, t in zip(keys, texts)):
+            keys = label_row(texts)
+            if keys is not None:
                 below = [texts_of[c] for c in grid[1]]
                 if len(below) == len(row) and not any(match_label(t, loose=False) for t in below if t):
                     return "pairs", r, {i: k for i, k in enumerate(keys) if k}
     return None
+
+
+def _descriptions(grid, texts_of) -> bool:
+    """Labels above their values, row after row (Ant Design / Element-UI
+    descriptions): a row of element labels, one row of values, then another
+    row of labels or the end. (A window table has several rows of values.)"""
+    if label_row([texts_of[c] for c in grid[0]]) is None:
+        return False
+    return len(grid) == 2 or label_row([texts_of[c] for c in grid[2]], 1) is not None
 
 
 def _full_span(row, ncols: int) -> bool:
@@ -253,11 +274,12 @@ def _build(kind, hdr_row, header, head_texts, data_rows, base, cells_of, texts_o
     elif kind == "faq":
         _read_faq(st, header, data_rows, cells_of, texts_of)
     elif kind == "pairs":
-        for row in data_rows[:1]:
-            cells = cells_of(row)
-            for i, key in header.items():
-                if i < len(cells):
-                    st.pairs.append((key, texts_of[cells[i]]))
+        keys = [header.get(i) for i in range(len(head_texts))]
+        st.pairs.extend(read_vertical_pairs([[texts_of[c] for c in cells_of(row)] for row in data_rows], keys))
+    elif kind in ("window", "basis"):
+        st.kind = "pairs"
+        rows = [[texts_of[c] for c in cells_of(row)] for row in data_rows]
+        st.pairs.extend(read_record_table(kind, header, rows))
     for scope in link_scope:
         for text, url in _cell_links(scope, base):
             st.links.append((text, url, link_role(text, url, None), None))
@@ -295,6 +317,10 @@ def find_tables(root, base: str) -> tuple[dict, set]:
             continue
         rows = _rows(table)
         if not rows:
+            continue
+        one = vertical_material(table, rows, _grid, texts_of, base)
+        if one is not None:
+            structs[table] = one
             continue
         head = _grid(rows[: _MAX_HEADER_ROWS + 1])
         found = _find_header(head, texts_of)
@@ -417,7 +443,10 @@ def find_div_grids(root, base: str, skip: set) -> tuple[dict, set]:
             if 2 <= len(cells) <= 20:
                 texts = [texts_of[c] for c in cells]
                 m = _map_header(texts, match_material_header)
-                if _is_materials_header(m, texts) and len(m) >= 2:
+                # a header row is (nearly) all headers; label/value pairs
+                # (dt/dd of one material) are not a header row
+                if _is_materials_header(m, texts) and len(m) >= 2 \
+                        and 3 * len(m) >= 2 * sum(1 for t in texts if t):
                     header_row, header = parent, m
                     break
             node = parent

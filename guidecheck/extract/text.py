@@ -13,6 +13,9 @@ _TRANS.update({ord(c): None for c in _ZERO_WIDTH})
 # C0/C1 control characters other than the white space handled above
 for _c in list(range(0x20)) + [0x7F] + list(range(0x80, 0xA0)):
     _TRANS.setdefault(_c, None)
+# private-use characters: icon-font glyphs (&#xe63f;), never text a reader reads
+for _c in range(0xE000, 0xF900):
+    _TRANS[_c] = None
 
 _WS_RE = re.compile(r" {2,}")
 _ENTITY_RE = re.compile(r"&(?:#\d+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]{1,31});")
