@@ -177,7 +177,8 @@ def _t303(g, rng):
     g.promised = Limit("按规定时限办结")
     for step in g.steps:
         step.duration = None
-    return [expect("T303", "promised_limit")]
+    # no step states its time either: R703 is a true finding of the same page
+    return [expect("T303", "promised_limit"), expect("R703", "process")]
 
 
 def _t304(g, rng):
@@ -284,6 +285,35 @@ def _link(prefix: str, which: str, rule: str, outcome: str = "fail", ext: str | 
     return apply
 
 
+def _m109(g, rng):
+    i = len(g.materials) - 1
+    g.materials[i].notes = rng.choice(["", "无"])
+    return [expect("M109", "materials", i)]
+
+
+def _m110(g, rng):
+    g.materials.append(MaterialSpec(rng.choice(["房产证", "驾照"]), source="申请人自备", original=1, copy=1,
+                                    medium="原件", notes="查验原件，复印件加盖申请人签章"))
+    return [expect("M110", "materials", len(g.materials) - 1)]
+
+
+def _c803(g, rng):
+    for step in g.steps:
+        step.standard = step.standard.replace("网上申请或窗口提交的", "")
+    return [expect("C803", "process")]
+
+
+def _q903(g, rng):
+    q, _ = g.faq[1]
+    g.faq[1] = (q, rng.choice(["暂无", "无"]))
+    return [expect("Q903", "faq")]
+
+
+def _i101(g, rng):
+    g.intermediary = "需委托技术服务机构编制环境影响报告表"
+    return [expect("I101", "intermediary")]
+
+
 KINDS: list[Kind] = [
     Kind("E001", ALL, _e001, "缺少关键要素（整行删除或只有标签无内容）"),
     Kind("E002", ALL, _e002, "缺少监督电话、法定时限、到现场次数或办件类型"),
@@ -316,6 +346,11 @@ KINDS: list[Kind] = [
     Kind("C802", ALL, _c802, "即办件承诺5个工作日，或承诺件承诺即办"),
     Kind("Q901", ALL, _q901, "常见问题只有2条"),
     Kind("Q902", ALL, _q902, "常见问题重复"),
+    Kind("M109", ALL, _m109, "某材料填报须知为空或只写“无”"),
+    Kind("M110", ALL, _m110, "材料名称写“房产证”“驾照”等非标准证照名称"),
+    Kind("C803", ALL, _c803, "网办深度Ⅱ级以上，办理流程却没有任何网上办理环节"),
+    Kind("Q903", ALL, _q903, "常见问题的答案只写“暂无”“无”"),
+    Kind("I101", ALL, _i101, "需要中介服务，却未写依据、查询链接或3家以上中介机构"),
     Kind("link-dead", ALL, _link("", "form", "K001", move="/files/2019/{name}", ext="doc"), "空表链接404"),
     Kind("link-soft404", ALL, _link("", "sample", "K002", move="/upload/{name}"), "样表链接返回200的“页面不存在”页"),
     Kind("link-not-file", ALL, _link("", "form", "K003", ext="doc", move="/attach/{name}"), "空表链接(.doc)返回HTML页面"),

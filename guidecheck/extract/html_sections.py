@@ -351,6 +351,7 @@ def _sections(lines: list[Line]) -> list[_Section]:
     orphan_links: list = []
     first_key = last_key = -1
     bare = None  # the last bare label line: (its block, the block's next sibling)
+    block_bare = None  # the same for a field label inside a materials/steps/windows block
     for idx, ln in enumerate(lines):
         st = ln.struct
         if st is not None:
@@ -378,13 +379,21 @@ def _sections(lines: list[Line]) -> list[_Section]:
             if pos == _ANY:
                 bare = None
         in_block = False
+        blk_field = None
         if cur is not None and cur.key == "faq" and _in_faq_answer(cur, ln):
             segs = None
-        elif cur is not None and cur.key in _BLOCK_KINDS and line_field(ln.text, ln, _BLOCK_KINDS[cur.key]) is not None:
+        elif cur is not None and cur.key in _BLOCK_KINDS and block_bare is not None \
+                and _value_pos(ln, block_bare) != _ANY:
+            segs = None  # the dd after a block's bare field label ("受理时间" → "法定工作时间") is its value
+            in_block = True
+        elif cur is not None and cur.key in _BLOCK_KINDS and \
+                (blk_field := line_field(ln.text, ln, _BLOCK_KINDS[cur.key])) is not None:
             segs = None  # "材料来源：…", "份数", "办理时限：…" inside a block: the material's (step's) field
             in_block = True
         else:
             segs = _split_line(ln, pos)
+        block_bare = (ln.block, _next_block(ln.block)) if (blk_field is not None and blk_field[1] is None
+                                                             and ln.block is not None) else None
         if segs is not None:
             if segs[0][0] is None:  # "… label：value": the lead continues the section
                 lead = segs.pop(0)[1]

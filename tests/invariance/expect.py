@@ -35,7 +35,8 @@ def expected_record(guide: Guide, renderer) -> GuideRecord:
     rec.present.add("materials")
     if guide.steps:
         with_duration = "duration" in renderer.step_fields
-        rec.process_steps = [ProcessStep(s.name, s.duration if with_duration else None) for s in guide.steps]
+        rec.process_steps = [ProcessStep(s.name, s.duration if with_duration else None, f"办理人员：{s.handler}")
+                             for s in guide.steps]  # every renderer prints each step's handler
         rec.elements["process"] = " → ".join(s.name for s in guide.steps)
         rec.present.add("process")
     if guide.faq:
