@@ -233,3 +233,34 @@ def test_roster_channels_are_validated(tmp_path):
             roster_mod.load(path)
         assert str(path) in str(info.value)
     assert parse_channels(None, "x", "d") == []
+
+
+def test_every_portal_family_against_the_websites_gives_exactly_the_planted_findings():
+    """Precision over the whole demo: each portal layout family's pages against the
+    website's give the planted S findings and nothing else (rewritings that must
+    not count included)."""
+    import urllib.request
+
+    from guidecheck.compare import Guide, match_and_compare
+    from guidecheck.demo_portal import channel_site
+    from guidecheck.extract import extract
+
+    with start_portal(departments=3, items_per_department=40, seed=9, delays=False) as portal:
+        planted = {(p["department"], p["name"]): p for p in portal.manifest()["channels"]["items"]}
+        site = Site(3, 40, 9)
+
+        def guide(path):
+            url = portal.url + path
+            return Guide(url, extract(urllib.request.urlopen(url).read(), url, url)[0])
+
+        kinds = set()
+        for dept in site.departments:
+            portal_side = [guide(g.detail_url or g.guide_url) for g in (site.guide(dept.index, i) for i in range(40))]
+            other_side = [guide(path) for path, _ in channel_site.listed(site, dept)]
+            for r in match_and_compare(portal_side, other_side):
+                p = planted.get((dept.name, r.item))
+                want = sorted((e["rule"], e["element"], e["outcome"]) for e in (p["expected"] if p else []))
+                assert sorted((f.rule, f.element, f.outcome) for f in r.findings) == want, (dept.family, r.item)
+                kinds.add(p["kind"] if p else None)
+    assert kinds >= {"limit", "phone", "material", "portal_only", "channel_only", "phone_format", "limit_numerals",
+                     "materials_order"}
