@@ -198,6 +198,13 @@ def test_scoring_reads_the_second_channel_only_where_listed(campaign):
     s_on_guides = [f for g in guides[dept] for f in g.findings if f.rule in ("S001", "S002")]
     assert {f.rule for f in s_on_guides} == {"S001", "S002"}  # S001 on portal guides, S002 on website-only items
     assert not [f for g in guides[other] for f in g.findings if f.rule.startswith("S")]
+    # Reviewers see the same S findings, under the keys the scorer counts them by.
+    from guidecheck.review import campaign_findings
+    from guidecheck.scoring import finding_key
+
+    reviewable = {f["key"] for f in campaign_findings(Store(db), 1) if f["rule"] in ("S001", "S002")}
+    scored = {finding_key(g.record.source, f) for g in guides[dept] for f in g.findings if f.rule in ("S001", "S002")}
+    assert reviewable == scored and len(scored) == len(s_on_guides)
     store = Store(db)
     from guidecheck.scoring import DepartmentInput
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from ..model import GuideRecord
 from ..offline import CheckedGuide
 from .phase import channel_specs
+from .findings import S_CODES, sync_findings
 from .store import ChannelStore
 
 try:  # the scorer's own type once the rules branch is merged
@@ -57,39 +58,40 @@ def second_channels(store, campaign_id: int) -> dict[str, tuple[SecondChannel, d
                 if row["other_fetched"]:
                     compared_items.add(row["item_id"])
                 if row["findings"]:
-                    on_portal.setdefault(row["portal_source"], []).extend(
-                        _tag(f, row["channel"], len(channels)) for f in row["findings"])
-            elif row["findings"]:
-                url = row["other_url"] or ""
-                record = GuideRecord(source=url, url=url, elements={"name": row["item"] or ""})
-                if row["code"]:
-                    record.elements["code"] = row["code"]
-                channel.only_there.append(CheckedGuide(record, [_tag(f, row["channel"], len(channels))
-                                                                for f in row["findings"]]))
+                    on_portal.setdefault(row["portal_source"], []).extend(row["findings"])
+            else:
+                # One guide per finding, named by its evidence as the stored findings row is
+                # (store.review_findings), so reviewers' decisions reach the scorer.
+                for f in row["findings"]:
+                    record = GuideRecord(source=f.evidence, url=row["other_url"] or "",
+                                         elements={"name": row["item"] or ""})
+                    if row["code"]:
+                        record.elements["code"] = row["code"]
+                    channel.only_there.append(CheckedGuide(record, [f]))
         channel.compared = len(compared_items)
         out[name] = (channel, on_portal)
     return out
 
 
-def _tag(finding, channel: str, n_channels: int):
-    """With several channels, the evidence names which one differs (findings stay distinct)."""
-    if n_channels > 1 and channel not in finding.evidence:
-        finding.evidence = f"{finding.evidence}（{channel}）"
-    return finding
-
-
 def attach_second_channels(store, campaign_id: int, inputs) -> dict[str, list[CheckedGuide]]:
     """Put the channel phase's findings on the department inputs (see module doc)."""
+    sync_findings(store, campaign_id)
     found = second_channels(store, campaign_id)
     extra: dict[str, list[CheckedGuide]] = {}
     for department in inputs:
+        # S findings stored for items only on a channel come back as "pages": they are counted below.
+        pages = getattr(department, "pages", None)
+        if pages:
+            for page in pages:
+                page.findings[:] = [f for f in page.findings if f.rule not in S_CODES]
+            pages[:] = [p for p in pages if p.findings]
         if department.name not in found:
             continue
         channel, on_portal = found[department.name]
         for guide in department.guides:
             findings = on_portal.pop(guide.record.source, None)
             if findings:
-                guide.findings[:] = [f for f in guide.findings if f.rule not in ("S001", "S002")] + findings
+                guide.findings[:] = [f for f in guide.findings if f.rule not in S_CODES] + findings
         department.second_channel = channel
         extra[department.name] = list(channel.only_there)
     return extra

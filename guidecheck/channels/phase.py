@@ -37,6 +37,7 @@ from ..model import GuideRecord
 from .fetch import ChannelFetcher, Page, guide_target, read_listing
 from .roster import ChannelSpec
 from .store import ChannelStore
+from .findings import sync_findings
 
 _CODE_LIKE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-_.]{3,}$")
 
@@ -264,8 +265,13 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
                 await asyncio.gather(*(_fetch_entry(fetcher, snapshots, cstore, profile, e, host) for e in todo))
                 stats["fetched"] += len(todo)
                 rows = compare_channel(portal, cstore.entries(campaign_id, dept["id"], spec.name))
+                if len(channels) > 1:  # the evidence names the channel (findings of two channels stay apart)
+                    for row in rows:
+                        for f in row["findings"]:
+                            f.evidence = f"{f.evidence}（{spec.name}）"
                 cstore.save_results(campaign_id, dept["id"], spec.name, rows)
                 stats["compared"] += 1
+    sync_findings(store, campaign_id)
     return stats
 
 
