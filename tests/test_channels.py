@@ -271,3 +271,12 @@ def test_every_portal_family_against_the_websites_gives_exactly_the_planted_find
                 kinds.add(p["kind"] if p else None)
     assert kinds >= {"limit", "phone", "material", "portal_only", "channel_only", "phone_format", "limit_numerals",
                      "materials_order"}
+
+
+def test_scoring_again_rewrites_no_finding(campaign):
+    db = campaign["db"]
+    conn = sqlite3.connect(db)
+    before = conn.execute("SELECT count(*), max(id) FROM findings").fetchone()
+    assessment.score(db, 1)
+    assert conn.execute("SELECT count(*), max(id) FROM findings").fetchone() == before
+    assert conn.execute("SELECT count(*) FROM findings WHERE rule IN ('S001', 'S002')").fetchone()[0] >= 3

@@ -8,6 +8,8 @@ that replaced an item's findings loses nothing.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from .store import ChannelStore
 
 S_CODES = ("S001", "S002")
@@ -34,10 +36,21 @@ def sync_findings(store, campaign_id: int) -> int:
             else:
                 rows.append((campaign_id, None, None, r["department_id"], f.rule, f.element, f.material, f.outcome,
                              f.message, f.evidence))
-    with store.db.conn:
-        store.db.conn.execute(f"DELETE FROM findings WHERE campaign_id = ? AND rule IN ({', '.join('?' * len(S_CODES))})",
-                              [campaign_id, *S_CODES])
-        store.db.conn.executemany(
-            "INSERT INTO findings (campaign_id, item_id, record_id, page_department_id, rule, element, material, "
-            "outcome, message, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    placeholders = ", ".join("?" * len(S_CODES))
+    existing = {}
+    for row in store.db.conn.execute(
+            "SELECT id, campaign_id, item_id, record_id, page_department_id, rule, element, material, outcome, "
+            f"message, evidence FROM findings WHERE campaign_id = ? AND rule IN ({placeholders}) ORDER BY id",
+            [campaign_id, *S_CODES]):
+        existing.setdefault(tuple(row[1:]), []).append(row[0])
+    # Only what changed is written: a campaign scored again keeps its rows (and their ids).
+    wanted = Counter(rows)
+    stale = [i for key, ids in existing.items() for i in ids[wanted.get(key, 0):]]
+    missing = [key for key, n in wanted.items() for _ in range(max(0, n - len(existing.get(key, []))))]
+    if stale or missing:
+        with store.db.conn:
+            store.db.conn.executemany("DELETE FROM findings WHERE id = ?", [(i,) for i in stale])
+            store.db.conn.executemany(
+                "INSERT INTO findings (campaign_id, item_id, record_id, page_department_id, rule, element, material, "
+                "outcome, message, evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", missing)
     return len(rows)
