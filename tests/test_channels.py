@@ -280,3 +280,35 @@ def test_scoring_again_rewrites_no_finding(campaign):
     assessment.score(db, 1)
     assert conn.execute("SELECT count(*), max(id) FROM findings").fetchone() == before
     assert conn.execute("SELECT count(*) FROM findings WHERE rule IN ('S001', 'S002')").fetchone()[0] >= 3
+
+
+def test_unread_channel_guides_and_listings_never_deduct(campaign):
+    from guidecheck.channels.phase import _Portal, compare_channel
+
+    db = campaign["db"]
+    store = Store(db)
+    dept_id = next(d["id"] for d in store.departments(1) if d["name"] == campaign["dept"])
+    records = {}
+    for rec in store.records(1):
+        records.setdefault(rec["item_id"], []).append(rec)
+    # A guide listed on the channel whose page could not be read: its link text is all we know.
+    entry = {"id": 1, "url": "http://127.0.0.1:1/x/9.html", "item_key": "http://127.0.0.1:1/x/9.html",
+             "name": "查看详情", "wanted": 1, "status": "error", "records_json": None}
+    rows = compare_channel(_Portal(store, 1, dept_id, records), [entry])
+    [row] = [r for r in rows if r["item_id"] is None]
+    [finding] = row["findings"]
+    assert finding.rule == "S002" and finding.outcome == "needs_review" and "人工确认" in finding.message
+    assert not row["other_fetched"]
+    # A channel whose listing cannot be read is not compared: same-source stays not judged.
+    campaign_id = store.create_campaign("unreadable channel", settings={
+        "allow_private": True,
+        "second_channels": {"市市场监督管理局": [{"name": "部门网站", "listing": "http://127.0.0.1:1/bszn/", "profile": "generic-html"}]}})
+    store.add_department(campaign_id, "市市场监督管理局", listing_url="http://127.0.0.1:1/dept/scjg/items")
+    stats = gather_channels(db, campaign_id)
+    assert stats["compared"] == 0 and stats["notes"]
+    from guidecheck.scoring import DepartmentInput
+
+    inputs = [DepartmentInput(name="市市场监督管理局", guides=[])]
+    attach_second_channels(store, campaign_id, inputs)
+    assert getattr(inputs[0], "second_channel", None) is None
+    assert any("未比对" in n for n in store.notes(campaign_id))

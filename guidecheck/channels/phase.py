@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from ..checks.cases import record_from_dict
 from ..compare import Guide, match_and_compare
 from ..compare import normalise as N
 from ..crawler import profiles
+from ..crawler.progress import Progress
 from ..crawler.itemcheck import _merge
 from ..errors import InputError
 from ..extract import extract
@@ -199,6 +201,14 @@ def _other_guides(entries: list[dict]) -> list[tuple[Guide, bool]]:
     return out
 
 
+def _listed_only(finding):
+    """A finding on a guide only listed, never read (its link text may not even be its
+    name): never more than needs_review."""
+    if finding.outcome != "fail":
+        return finding
+    return replace(finding, outcome="needs_review", message=f"{finding.message}{N.wording('listed_only')}")
+
+
 def compare_channel(portal: _Portal, entries: list[dict], portal_complete: bool = True) -> list[dict]:
     """Result rows for one channel: sampled portal items (compared, or not found on
     the channel) and the channel's items the portal lacks (S002)."""
@@ -219,9 +229,10 @@ def compare_channel(portal: _Portal, entries: list[dict], portal_complete: bool 
                          "other_url": r.other.source if r.other else None, "other_fetched": ok,
                          "item": r.item, "code": r.code, "findings": findings})
         elif r.findings:
+            ok = bool(r.other is not None and fetched.get(id(r.other)))
+            findings = r.findings if ok else [_listed_only(f) for f in r.findings]
             rows.append({"item_id": None, "portal_source": None, "other_url": r.other.source if r.other else None,
-                         "other_fetched": bool(r.other is not None and fetched.get(id(r.other))),
-                         "item": r.item, "code": r.code, "findings": r.findings})
+                         "other_fetched": ok, "item": r.item, "code": r.code, "findings": findings})
     return rows
 
 
@@ -235,6 +246,7 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
     records: dict[int, list[dict]] = {}
     for rec in store.records(campaign_id):
         records.setdefault(rec["item_id"], []).append(rec)
+    progress = Progress("抓取其他渠道指南")
     allow_private = bool(campaign["settings"].get("allow_private")) or bool(getattr(options, "allow_private", False))
     async with ChannelFetcher(allow_private=allow_private, timeout=float(getattr(options, "timeout", 20.0)),
                               concurrency=max(1, min(int(getattr(options, "per_host", 4)), 8))) as fetcher:
@@ -254,6 +266,10 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
                     for note in notes:
                         store.add_note(campaign_id, f"{dept_name}（{spec.name}）：{note}")
                     stats["notes"].extend(notes)
+                    if not entries:
+                        # Nothing read: not compared (same-source stays not judged); a rerun tries again.
+                        store.add_note(campaign_id, f"{dept_name}（{spec.name}）：列表中没有读到任何事项，未比对")
+                        continue
                     cstore.save_listing(campaign_id, dept["id"], spec.name, spec.listing, entries,
                                         error="；".join(notes))
                 portal = portal or _Portal(store, campaign_id, dept["id"], records)
@@ -262,7 +278,13 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
                 entries = cstore.entries(campaign_id, dept["id"], spec.name)
                 todo = [e for e in entries if e["wanted"] and e["status"] == "listed"]
                 host = urlsplit(spec.listing).netloc
-                await asyncio.gather(*(_fetch_entry(fetcher, snapshots, cstore, profile, e, host) for e in todo))
+                progress.found(len(todo))
+
+                async def fetch_one(entry):
+                    await _fetch_entry(fetcher, snapshots, cstore, profile, entry, host)
+                    progress.done()
+
+                await asyncio.gather(*(fetch_one(e) for e in todo))
                 stats["fetched"] += len(todo)
                 rows = compare_channel(portal, cstore.entries(campaign_id, dept["id"], spec.name))
                 if len(channels) > 1:  # the evidence names the channel (findings of two channels stay apart)
@@ -271,6 +293,7 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
                             f.evidence = f"{f.evidence}（{spec.name}）"
                 cstore.save_results(campaign_id, dept["id"], spec.name, rows)
                 stats["compared"] += 1
+    progress.close()
     sync_findings(store, campaign_id)
     return stats
 
