@@ -12,6 +12,9 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from .channels.attach import attach_second_channels
+from .channels.phase import gather_channels
+from .channels.roster import channel_settings
 from .crawler import roster as roster_mod
 from .crawler.campaign import CrawlOptions, check_campaign_links, crawl, finish, open_stores
 from .errors import CatalogError
@@ -38,6 +41,7 @@ def create(db_path: Path, roster_path: Path, scheme_name: str, *, name: str | No
     channels = {e.department: e.channel for e in roster.entries if e.channel}
     if channels:
         settings["channel_links"] = channels
+    settings.update(channel_settings(roster.entries))  # channels hook: the roster's other channels
     if sample_size:
         settings["sample"] = {"size": sample_size, "month": month}
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -59,6 +63,7 @@ def run(db_path: Path, campaign_id: int, options: CrawlOptions) -> dict | None:
     options.allow_private = bool(campaign["settings"].get("allow_private"))
     options.extra_hosts = set(campaign["settings"].get("hosts") or [])
     stats = crawl(db_path, campaign_id, options)
+    gather_channels(db_path, campaign_id, options)  # channels hook: the sampled items on the other channels
     if options.check_links:
         check_campaign_links(db_path, campaign_id, options)
     finish(db_path, campaign_id)
@@ -139,7 +144,8 @@ def score(db_path: Path, campaign_id: int):
     inputs = [DepartmentInput(name=name, guides=guides[name], level=levels.get(name, "city"),
                               items_total=totals.get(dept_id), pages=pages.get(name, []))
               for dept_id, name in names.items()]
-    everything = {name: guides[name] + pages.get(name, []) for name in guides}
+    only_there = attach_second_channels(store, campaign_id, inputs)  # channels hook: S findings, second_channel
+    everything = {name: guides[name] + pages.get(name, []) + only_there.get(name, []) for name in guides}
     return score_campaign(inputs, scheme, judged_rules(store, campaign_id), scoring_decisions(store, campaign_id)), \
         everything, scheme
 

@@ -29,6 +29,7 @@ import yaml
 
 from . import assessment
 from .crawler.campaign import CrawlOptions, summarize
+from .demo_portal.channel_site import roster_channels
 
 # The demo portal's layout families and the profile that reads each.
 FAMILY_PROFILES = {"table-utf8": "demo-table", "hanweb-gbk": "demo-gbk", "script-json": "demo-api"}
@@ -55,7 +56,8 @@ MESSAGES = {
 def write_roster(manifest: dict, path: Path) -> Path:
     pages = {p.get("department"): p for p in manifest["portal_pages"]["pages"] if p["role"] == "department"}
     rows = [{"department": d["name"], "region": "演示市", "profile": FAMILY_PROFILES[d["family_name"]],
-             "listing": d["listing_url"], "homepage": pages[d["name"]]["url"], "channel": pages[d["name"]]["channel"]}
+             "listing": d["listing_url"], "homepage": pages[d["name"]]["url"], "channel": pages[d["name"]]["channel"],
+             "channels": roster_channels(manifest, d["name"])}
             for d in manifest["departments"]]
     data = {"campaign": "演示门户抓取", "allow_private": True, "branch_link": manifest["portal_pages"]["branch_link"],
             "departments": rows}

@@ -17,6 +17,7 @@ import yaml
 from ..catalog import LineLoader
 from ..errors import CatalogError
 from . import profiles
+from ..channels.roster import parse_channels
 
 
 PORTAL_SETTINGS = ("branch_link", "gov_homepages", "government_departments")
@@ -32,6 +33,7 @@ class RosterEntry:
     level: str = "city"
     channel: str = ""  # the department's channel on the portal (H002), when not derived from its listing
     line: int | None = None
+    channels: list = field(default_factory=list)  # the department's other channels (channels/roster.py)
 
 
 @dataclass
@@ -90,7 +92,8 @@ def load(path: str | Path) -> Roster:
             raise CatalogError(f"{where}: level 应为 city 或 county，实际是 {level}")
         entries.append(RosterEntry(department=name, listing=listing, profile=profile,
                                    region=str(row.get("region") or ""), homepage=str(row.get("homepage") or ""),
-                                   level=level, channel=str(row.get("channel") or ""), line=line))
+                                   level=level, channel=str(row.get("channel") or ""), line=line,
+                                   channels=parse_channels(row.get("channels"), where, name)))
     if not entries:
         raise CatalogError(f"{path}: 名单中没有部门")
     portal_settings = {k: head[k] for k in PORTAL_SETTINGS if head.get(k)}

@@ -17,7 +17,7 @@ Outcomes (also stated in the manifest's `outcomes` field):
 """
 from __future__ import annotations
 
-from . import handling, homepages
+from . import channel_site, handling, homepages
 from .data import BLOCK, FAMILY_NAMES, Guide, Site
 from .defects import KINDS, dept_kinds, kind_at
 
@@ -100,4 +100,5 @@ def build_manifest(site: Site, base_url: str = "", *, all_items: bool = False) -
         # expectations kept apart from `items`, whose offline and link findings they leave alone.
         **handling.manifest_entries(site, base_url),
         "portal_pages": homepages.manifest_entry(site, base_url),
+        "channels": channel_site.manifest_entry(site, base_url),  # channels hook: S001/S002 planted
     }

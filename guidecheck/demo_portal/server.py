@@ -13,7 +13,7 @@ import threading
 
 from aiohttp import web
 
-from . import files, handling, homepages, render_gbk, render_pages, render_script, render_table, traps
+from . import channel_site, files, handling, homepages, render_gbk, render_pages, render_script, render_table, traps
 from .data import Site
 
 SLOW_SECONDS = 30.0
@@ -170,6 +170,7 @@ def create_app(site: Site, *, delays: bool = True) -> web.Application:
     r = app.router
     handling.add_routes(app, site)  # before /handle/{code}, which would take /handle/search
     homepages.add_routes(app, site)
+    channel_site.add_routes(app, site)  # channels hook: the departments' websites as a second channel
     r.add_get("/", home)
     r.add_get("/robots.txt", robots)
     r.add_get("/dept/{code}", dept_page)
