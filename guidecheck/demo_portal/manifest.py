@@ -31,7 +31,7 @@ OUTCOMES = {
     "K001-needs_review": "needs_review：/slow/（30秒后才应答，爬虫超时）、/waf/（403防火墙拦截页“访问被拦截”）、"
                          "/busy/（429请求过多，带Retry-After），均不算确认失效",
 }
-OFFLINE_FAMILIES = set("EMPTLBFRCQ")
+OFFLINE_FAMILIES = set("EMPTLBFRCQI")
 
 
 def item_entry(site: Site, g: Guide, base_url: str = "") -> dict:
