@@ -21,7 +21,9 @@
 """
 from __future__ import annotations
 
+from collections import Counter
 import difflib
+import functools
 
 import regex
 
@@ -69,8 +71,14 @@ def faq_duplicate(record, context):
             seen[key] = i
 
 
+@functools.lru_cache(maxsize=4096)
 def _norm(text: str) -> str:
     return _NOISE.sub("", nfkc(text or "")).lower()
+
+
+@functools.lru_cache(maxsize=4096)
+def _chars(text: str) -> Counter:
+    return Counter(text)
 
 
 def repeated_element(answer: str, record) -> tuple[str, float] | None:
@@ -86,6 +94,10 @@ def repeated_element(answer: str, record) -> tuple[str, float] | None:
             continue
         e = _norm(text)
         if len(e) < int(v["faq_repeat_min_chars"]):
+            continue
+        # The matching blocks never hold more characters than the two texts
+        # share: a cheap bound that spares difflib on unrelated elements.
+        if sum((_chars(a) & _chars(e)).values()) / len(a) < float(v["faq_repeat_share"]):
             continue
         matcher = difflib.SequenceMatcher(None, a, e, autojunk=False)
         share = sum(b.size for b in matcher.get_matching_blocks()) / len(a)
