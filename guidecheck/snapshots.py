@@ -151,3 +151,9 @@ class SnapshotStore:
             view = memoryview(data)
             while view:  # one record, one gzip member, written whole in one append
                 view = view[os.write(self._warc_fd, view):]
+
+
+def snapshot_root(db_path: Path) -> Path:
+    """Where a campaign database keeps its snapshots: <db stem>-snapshots beside it."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + "-snapshots")

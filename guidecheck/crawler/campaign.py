@@ -7,6 +7,7 @@ killed at any moment is resumed by running it again."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,9 @@ from ..model import Link
 from ..offline import CheckedGuide, offline_codes
 from . import profiles
 from .itemcheck import Fetched, check_item
-from .progress import Progress
+from .links import RECHECK_PAUSE
+from ..progress import Progress
+from ..snapshots import snapshot_root  # noqa: F401  (re-exported: used by callers of campaign)
 from .settings import scrapy_settings
 from .spider import Department, GuideSpider
 
@@ -25,6 +28,7 @@ LINK_CODES = {"K001", "K002", "K003", "K004"}
 RECHECK_CHUNK = 256  # items whose bodies are held in memory at once
 CHECKED_LINK_ROLES = {"form", "sample", "policy", "result_sample", "other"}
 FILE_ROLES = {"form", "sample"}
+LINK_PAUSE_ENV = "GUIDECHECK_LINK_RECHECK_PAUSE"
 
 
 @dataclass
@@ -37,15 +41,13 @@ class CrawlOptions:
     link_timeout: float = 10.0
     link_concurrency: int = 50
     link_retries: int = 2
+    # seconds before a would-be dead link is checked again (GUIDECHECK_LINK_RECHECK_PAUSE)
+    link_recheck_pause: float = field(default_factory=lambda: float(os.environ.get(LINK_PAUSE_ENV, RECHECK_PAUSE)))
     allow_private: bool = False
     chromium: str | None = None
     check_links: bool = True
     journeys: bool = True  # click-to-reach journeys and homepage checks in Chromium (assessment flow)
     extra_hosts: set[str] = field(default_factory=set)
-
-
-def snapshot_root(db_path: Path) -> Path:
-    return db_path.with_name(db_path.stem + "-snapshots")
 
 
 def open_stores(db_path: Path):
@@ -67,6 +69,14 @@ def campaign_departments(store, campaign_id: int) -> list[Department]:
     return out
 
 
+def campaign_scope(store, campaign_id: int, options: CrawlOptions | None = None):
+    """The campaign's scope: its hosts (listings, homepages, extra hosts), private
+    targets only when the campaign allows them; refusals recorded in the store."""
+    from ..scope import scope_for_campaign
+
+    return scope_for_campaign(store, campaign_id, extra_hosts=options.extra_hosts if options else ())
+
+
 def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) -> dict:
     """Fetch and check every item of the campaign that has no result yet."""
     from scrapy.crawler import CrawlerProcess
@@ -78,8 +88,8 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     render = any(d.profile.guide.render for d in departments)
     settings = scrapy_settings(obey_robots=options.obey_robots, concurrency=options.concurrency,
                                per_host=options.per_host, delay=options.delay, timeout=options.timeout,
-                               render=render, chromium=options.chromium)
-    settings["DOWNLOADER_MIDDLEWARES"] = {"guidecheck.crawler.middleware.SnapshotMiddleware": 950}
+                               render=render, chromium=options.chromium,
+                               scope=campaign_scope(store, campaign_id, options).to_settings())
     # Items whose results are saved; one whose guide was fetched but whose check was still
     # under way when the crawl was killed is fetched again from its snapshot and checked.
     done = store.items_with_results(campaign_id)
@@ -120,20 +130,16 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
         return 0
     store.set_campaign_status(campaign_id, "links")
     progress = Progress("检查链接", total=len(todo))
-    pending = []
 
     def keep(result) -> None:
-        """Save results as they come, in small batches: a killed run keeps what it checked."""
-        pending.append(result)
+        """Save each result as it comes: a killed run keeps every check it finished."""
+        store.save_link_results(campaign_id, [result])
         progress.done()
-        if len(pending) >= 50:
-            store.save_link_results(campaign_id, pending)
-            pending.clear()
 
     check_links_sync(todo, concurrency=options.link_concurrency, per_host=options.per_host,
                      timeout=options.link_timeout, retries=options.link_retries,
-                     allow_private=options.allow_private, expect_file=expect_file, on_result=keep)
-    store.save_link_results(campaign_id, pending)
+                     scope=campaign_scope(store, campaign_id, options), recheck_pause=options.link_recheck_pause,
+                     expect_file=expect_file, on_result=keep)
     progress.close()
     return len(todo)
 

@@ -11,6 +11,7 @@ import time
 from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.http.headers import Headers
+from scrapy.resolver import CachingThreadedResolver
 
 SNAPSHOT_FLAG = "snapshot"
 
@@ -74,3 +75,89 @@ class SnapshotMiddleware:
         request.meta["snapshot_sha"] = sha
         self.crawler.stats.inc_value("guidecheck/fetched")
         return response
+
+
+# ---------------------------------------------------------------- scope
+
+_ACTIVE: dict = {}  # the running crawl's Scope (one crawl per process)
+
+
+class ScopeMiddleware:
+    """Refuses every request outside the campaign's scope (guidecheck/scope.py),
+    each redirect hop included (a redirect is a new request through here):
+    configured from the setting GUIDECHECK_SCOPE (Scope.to_settings()), refusals
+    recorded in the store of the spider."""
+
+    def __init__(self, crawler):
+        from ..scope import Scope
+
+        self.crawler = crawler
+        self.scope = Scope.from_settings(crawler.settings.getdict("GUIDECHECK_SCOPE"), on_refusal=self._record)
+        self.spider = None
+        _ACTIVE["scope"] = self.scope
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        return mw
+
+    def spider_opened(self, spider):
+        self.spider = spider
+
+    def _record(self, url: str, why: str, where: str) -> None:
+        self.crawler.stats.inc_value("guidecheck/refused")
+        store = getattr(self.spider, "store", None)
+        if store is not None:
+            store.add_refusal(self.spider.campaign_id, url, why, where)
+
+    def process_request(self, request, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
+        if getattr(self.spider, "offline", False):
+            return None
+        why = self.scope.check(request.url, portal=True, where="crawl")
+        if why:
+            from ..scope import reason_text
+
+            raise IgnoreRequest(f"out of scope: {reason_text(why)}")
+        return None
+
+
+async def abort_out_of_scope(request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a page rendered for the crawl loads nothing out of
+    scope (sub-resources may come from public hosts, never private ones)."""
+    scope = _ACTIVE.get("scope")
+    if scope is None:
+        return False
+    import asyncio
+
+    portal = request.is_navigation_request() and request.frame.parent_frame is None
+    why = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: scope.check(request.url, portal=portal, where="render"))
+    return bool(why)
+
+
+class ScopedResolver(CachingThreadedResolver):
+    """DNS_RESOLVER for scrapy: GUIDECHECK_RESOLVE first, and a name whose answer
+    is a private address is refused unless the scope allows it for that name."""
+
+    def getHostByName(self, name, timeout=None):
+        from twisted.internet import defer
+        from twisted.internet.error import DNSLookupError
+
+        from .. import scope as scope_mod
+
+        forced = next((a for (h, _p), a in scope_mod.overrides().items() if h == name.lower()), None)
+        d = defer.succeed(forced) if forced else super().getHostByName(name, timeout)
+
+        def check(address):
+            scope = _ACTIVE.get("scope")
+            kind = scope_mod.address_class(address) if scope is not None else None
+            if kind and not scope.any_private and not any(
+                    scope.private_ok(key) for key in scope.hosts if key.rsplit(":", 1)[0] == name.lower()):
+                scope.refused(f"http://{name}/", kind, "dns")
+                raise DNSLookupError(f"{name} resolves to an address out of scope")
+            return address
+
+        return d.addCallback(check)

@@ -75,6 +75,8 @@ def failure_reason(failure) -> str:
         return "响应过大或不结束（超过大小上限被截断）"
     if failure.check(ResponseDataLossError, ConnectionLost, DownloadFailedError):
         return "连接被重置或中断"
+    if failure.check(IgnoreRequest) and text.startswith("out of scope: "):
+        return f"地址或其重定向指向本次抓取范围以外（{text[len('out of scope: '):]}），未抓取"
     if failure.check(IgnoreRequest):
         if "robots" in text.lower() or "Forbidden by robots" in text:
             return "robots.txt 禁止抓取"
