@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 
 from .crawler import roster as roster_mod
-from .crawler.campaign import CrawlOptions, check_campaign_links, crawl, finish, open_stores
+from .crawler.campaign import CrawlOptions, open_stores
 from .errors import CatalogError
 from .model import Finding
 from .offline import CheckedGuide, offline_codes
@@ -58,18 +58,9 @@ def run(db_path: Path, campaign_id: int, options: CrawlOptions) -> dict | None:
         return None
     options.allow_private = bool(campaign["settings"].get("allow_private"))
     options.extra_hosts = set(campaign["settings"].get("hosts") or [])
-    stats = crawl(db_path, campaign_id, options)
-    if options.check_links:
-        check_campaign_links(db_path, campaign_id, options)
-    finish(db_path, campaign_id)
-    if options.journeys:
-        from .journeys.phases import (JourneyOptions, PortalPageOptions, attach_journey_findings,
-                                      check_portal_pages, run_journeys)
+    from .pipeline import run_phases
 
-        attach_journey_findings(db_path, campaign_id)  # a recheck replaced the items' findings
-        run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium))
-        check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
-    return stats
+    return run_phases(db_path, campaign_id, options, browser=True)
 
 
 def judged_rules(store, campaign_id: int) -> set[str]:

@@ -107,6 +107,12 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     seconds = time.perf_counter() - started
     progress.close()
     stats = crawler.stats.get_stats()
+    from ..stopping import STOP, install
+
+    install()  # scrapy had its own SIGINT handler while it ran
+    if stats.get("finish_reason") == "shutdown" or STOP.is_set():
+        STOP.set()
+        raise KeyboardInterrupt  # Ctrl-C during the crawl: what finished is kept, the rest stays pending
     return {"items": len(store.items(campaign_id)), "resumed_items": len(done), "seconds": seconds,
             "fetched": stats.get("guidecheck/fetched", 0), "from_snapshot": stats.get("guidecheck/from_snapshot", 0)}
 
@@ -160,7 +166,10 @@ def recheck(store, snapshots, campaign_id: int, *, save: bool,
     for record in store.records(campaign_id):
         item_links.setdefault(record["item_id"], set()).update(link["url"] for link in record.get("links", []))
     out = []
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+    from ..stopping import die_with_parent
+
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
+                             initializer=die_with_parent) as pool:
         for start in range(0, len(items), RECHECK_CHUNK):
             jobs = []
             for item in items[start:start + RECHECK_CHUNK]:
@@ -213,7 +222,6 @@ def finish(db_path: Path, campaign_id: int) -> int:
                 if any(link["url"] in problem_urls for link in record.get("links", []))}
     results = recheck(store, snapshots, campaign_id, save=True, only_items=affected) if affected else []
     store.mark_items_checked(campaign_id)
-    store.set_campaign_status(campaign_id, "done")
     return len(results)
 
 
@@ -293,10 +301,9 @@ def run_campaign(db_path: Path, roster, options: CrawlOptions, scheme: str | Non
                                  listing_url=entry.listing, homepage=entry.homepage)
     stats = None
     if store.campaign(campaign_id)["status"] != "done":
-        stats = crawl(db_path, campaign_id, options)
-        if options.check_links:
-            check_campaign_links(db_path, campaign_id, options)
-        finish(db_path, campaign_id)
+        from ..pipeline import run_phases
+
+        stats = run_phases(db_path, campaign_id, options, browser=False)
     summary = summarize(db_path, campaign_id)
     summary.crawl_stats = stats
     return summary

@@ -112,7 +112,10 @@ class GuideSpider(scrapy.Spider):
         self.notes: list[str] = []
         # Extraction and checks run in a worker process, so the crawl's own process
         # (one core: scrapy, snapshots, the store) keeps fetching meanwhile.
-        self.checker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        from ..stopping import die_with_parent
+
+        self.checker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                           initializer=die_with_parent)
 
     def closed(self, reason):
         self.checker.shutdown(wait=True)
@@ -349,6 +352,10 @@ class GuideSpider(scrapy.Spider):
         self._save(state, check_item(main, state.extras, None, self.codes, self.context))
 
     def _save(self, state: PendingItem, outcome) -> None:
+        from ..stopping import stopping
+
+        if stopping():
+            return  # Ctrl-C: the item stays pending, the rerun fetches it from its snapshot
         self.store.save_item_results(self.campaign_id, state.item_id, state.sha,
                                      [(g.record, g.findings) for g in outcome.guides],
                                      status="fetched" if not outcome.error else "error", error=outcome.error or None)

@@ -36,6 +36,7 @@ from urllib.parse import urlsplit, urlunsplit
 from ..errors import CatalogError
 from ..model import GuideRecord
 from .config import JourneyProfile, journey_profile
+from ..stopping import stopping
 from .pool import use_scope
 from .portal_pages import BranchSpec, check_homepage, fetch_page, review_findings, site_marks
 from .result import journey_from_dict
@@ -128,6 +129,8 @@ def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None
     progress = Progress("在线办理路径", total=len(todo))
 
     def keep(spec: JourneySpec, result) -> None:
+        if stopping():
+            return  # Ctrl-C: a journey cut short stays pending, never a J003
         item_id = by_spec[id(spec)]
         result.screenshot = _relative(result.screenshot, root)
         result.trace = _relative(result.trace, root)
@@ -249,13 +252,15 @@ def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptio
     store, snapshots, _ = _stores(db_path)
     pages, branch = portal_page_specs(store, campaign_id, options)
     if not options.redo:
-        done = {row["url"] for row in store.portal_pages(campaign_id) if row["status"] == "ok"}
+        done = {row["url"] for row in store.portal_pages(campaign_id)}  # checked once, error or not
         pages = [p for p in pages if p.url not in done]
     if not pages:
         return 0
     progress = Progress("检查网站首页", total=len(pages))
 
     def keep(page: PageSpec, fetched: dict) -> None:
+        if stopping():
+            return  # Ctrl-C: the page stays unchecked, never a finding
         row = {"url": page.url, "role": page.role, "name": page.name, "department_id": page.department_id,
                "final_url": fetched["final_url"], "http_status": fetched["status"]}
         status = fetched["status"] or 0
