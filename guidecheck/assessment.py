@@ -77,26 +77,19 @@ def judged_rules(store, campaign_id: int) -> set[str]:
 
 
 def department_guides(store, campaign_id: int) -> dict[str, list[CheckedGuide]]:
-    """The checked guides of each department, rebuilt from the store."""
-    from .checks.cases import record_from_dict
-
+    """The checked guides of each department, typed from the store."""
     departments = {d["id"]: d["name"] for d in store.departments(campaign_id)}
     items = {i["id"]: i for i in store.items(campaign_id)}
-    by_record: dict[int, list[Finding]] = {}
-    for f in store.findings(campaign_id):
-        by_record.setdefault(f["record_id"], []).append(
-            Finding(rule=f["rule"], element=f["element"], outcome=f["outcome"], message=f["message"],
-                    evidence=f["evidence"] or "", material=f["material"]))
+    by_record = store.findings_by_record(campaign_id)
     out: dict[str, list[CheckedGuide]] = {name: [] for name in departments.values()}
-    for row in store.records(campaign_id):
-        item = items.get(row["item_id"])
+    for stored in store.guide_records(campaign_id):
+        item = items.get(stored.item_id)
         if item is None or item["status"] == "unsampled":
             continue
-        data = {k: v for k, v in row.items() if k not in ("record_id", "item_id", "snapshot_sha")}
-        record = record_from_dict(data, source=data.get("source", ""))
+        record = stored.record
         if not record.elements.get("name") and item.get("name"):
             record.elements.setdefault("name", item["name"])
-        out[departments[item["department_id"]]].append(CheckedGuide(record, by_record.get(row["record_id"], [])))
+        out[departments[item["department_id"]]].append(CheckedGuide(record, by_record.get(stored.record_id, [])))
     return out
 
 

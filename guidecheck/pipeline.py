@@ -7,7 +7,9 @@ completion is kept per item by the phase itself (fetches and records, link
 results, journeys, portal pages) and, once it has gone through every item,
 as a row of `phase_state`:
 
-    fetch      scrapy: listings, guides, extra pages; each item checked and saved once
+    fetch      scrapy: listings, guides, extra pages kept as snapshots; an item whose
+               pages are all kept is recorded by the item pipeline (no parsing here)
+    extract    worker processes: records and offline findings from the snapshots
     links      aiohttp: every link target once (results saved one by one)
     judge      items whose links have a problem are judged again with the link results
     journeys   Chromium: click-to-reach per item (its J findings attached at once)
@@ -27,7 +29,7 @@ from .stopping import install
 
 
 def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True) -> dict | None:
-    from .crawler.campaign import check_campaign_links, crawl, finish
+    from .crawler.campaign import check_campaign_links, crawl, extract_items, finish
     from .store import Store
 
     install()
@@ -36,6 +38,9 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
     if not store.phase_done(campaign_id, "fetch"):
         stats = crawl(db_path, campaign_id, options)
         store.set_phase(campaign_id, "fetch")
+    if not store.phase_done(campaign_id, "extract"):
+        extract_items(db_path, campaign_id)
+        store.set_phase(campaign_id, "extract")
     if options.check_links and not store.phase_done(campaign_id, "links"):
         check_campaign_links(db_path, campaign_id, options)
         store.set_phase(campaign_id, "links")

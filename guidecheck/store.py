@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from .model import Finding, GuideRecord, LinkResult
+from .model import Finding, GuideRecord, LinkResult, record_to_store
 from .store_assessment import AssessmentTables, now_iso  # noqa: F401  (now_iso: used by others too)
 from .store_pipeline import PipelineTables, m007_pipeline
 
@@ -360,7 +360,7 @@ class Store(AssessmentTables, PipelineTables):
             self.db.execute("DELETE FROM records WHERE item_id = ?", [item_id])
             rows = []
             for record, findings in checked:
-                data = {**record.to_json(), "url": record.url, "family": record.family}
+                data = record_to_store(record)
                 record_id = self.db.conn.execute(
                     "INSERT INTO records (campaign_id, item_id, snapshot_sha, record_json) VALUES (?, ?, ?, ?)",
                     [campaign_id, item_id, snapshot_sha, json.dumps(data, ensure_ascii=False)]).lastrowid

@@ -90,9 +90,9 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
                                per_host=options.per_host, delay=options.delay, timeout=options.timeout,
                                render=render, chromium=options.chromium,
                                scope=campaign_scope(store, campaign_id, options).to_settings())
-    # Items whose results are saved; one whose guide was fetched but whose check was still
-    # under way when the crawl was killed is fetched again from its snapshot and checked.
-    done = store.items_with_results(campaign_id)
+    # Items whose every page is kept; one cut short is asked again (its pages already
+    # kept are served from their snapshots).
+    done = store.gathered_items(campaign_id)
     progress = Progress("抓取指南")
     progress.count = 0
     store.set_campaign_status(campaign_id, "crawling")
@@ -100,7 +100,7 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(GuideSpider)
     process.crawl(crawler, campaign_id=campaign_id, store=store, snapshots=snapshots,
-                  departments=departments, allowed_hosts=hosts, codes=offline_codes(), progress=progress,
+                  departments=departments, allowed_hosts=hosts, progress=progress,
                   skip_items=done, sampling=store.campaign(campaign_id)["settings"].get("sample"))
     started = time.perf_counter()
     process.start()
@@ -150,16 +150,33 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
     return len(todo)
 
 
-def recheck(store, snapshots, campaign_id: int, *, save: bool,
-            only_items: set[int] | None = None) -> list[tuple[dict, CheckedGuide]]:
+def extract_items(db_path: Path, campaign_id: int) -> int:
+    """The extract phase: every gathered item without results yet is extracted
+    from its snapshots and checked with the offline rules (worker processes);
+    each item saved as it is done, so a killed run keeps what it finished."""
+    store, snapshots = open_stores(db_path)
+    todo = store.gathered_items(campaign_id) - store.items_with_results(campaign_id)
+    if not todo:
+        return 0
+    progress = Progress("提取与检查", total=len(todo))
+    results = recheck(store, snapshots, campaign_id, save=True, only_items=todo, codes=offline_codes(),
+                      status="fetched", progress=progress)
+    progress.close()
+    return len(results)
+
+
+def recheck(store, snapshots, campaign_id: int, *, save: bool, only_items: set[int] | None = None,
+            codes: set[str] | None = None, status: str = "checked",
+            progress: Progress | None = None) -> list[tuple[dict, CheckedGuide]]:
     """Check items again from their snapshots and the stored link results: no
-    network. With save=True the results replace the stored ones. Extraction and
-    checks run in worker processes, a chunk of items at a time."""
+    network. With save=True the results replace the stored ones (the item's
+    status set to `status`, or error). Extraction and checks run in worker
+    processes, a chunk of items at a time."""
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
     link_results = store.link_results(campaign_id)
-    codes = offline_codes() | LINK_CODES
+    codes = offline_codes() | LINK_CODES if codes is None else codes
     items = [item for item in store.items(campaign_id) if only_items is None or item["id"] in only_items]
     # Each job carries only the results of the links its item's guide offered.
     item_links: dict[int, set[str]] = {}
@@ -183,7 +200,10 @@ def recheck(store, snapshots, campaign_id: int, *, save: bool,
                 if save:
                     store.save_item_results(campaign_id, item["id"], item.get("main_sha"),
                                             [(g.record, g.findings) for g in outcome.guides],
-                                            status="checked", error=outcome.error or None)
+                                            status="error" if outcome.error and status == "fetched" else status,
+                                            error=outcome.error or None)
+                if progress:
+                    progress.done()
                 out.extend((item, g) for g in outcome.guides)
     return out
 

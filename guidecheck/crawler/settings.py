@@ -46,6 +46,7 @@ def scrapy_settings(*, obey_robots: bool = True, concurrency: int = 16, per_host
         # Scope and snapshots are wired here, from settings (not from the spider).
         "GUIDECHECK_SCOPE": scope or {},
         "DNS_RESOLVER": "guidecheck.crawler.middleware.ScopedResolver",
+        "ITEM_PIPELINES": {"guidecheck.crawler.pipelines.GatheredPipeline": 100},
         "DOWNLOADER_MIDDLEWARES": {"guidecheck.crawler.middleware.ScopeMiddleware": 50,
                                    "guidecheck.crawler.middleware.SnapshotMiddleware": 950},
     }
