@@ -185,8 +185,9 @@ def recheck(store, snapshots, campaign_id: int, *, save: bool, only_items: set[i
     out = []
     from ..stopping import die_with_parent
 
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=die_with_parent) as pool:
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent)
+    try:
         for start in range(0, len(items), RECHECK_CHUNK):
             jobs = []
             for item in items[start:start + RECHECK_CHUNK]:
@@ -205,6 +206,11 @@ def recheck(store, snapshots, campaign_id: int, *, save: bool, only_items: set[i
                 if progress:
                     progress.done()
                 out.extend((item, g) for g in outcome.guides)
+    except BaseException:
+        # Ctrl-C or a crash: stop now, unfinished items stay pending (workers die with us)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return out
 
 
