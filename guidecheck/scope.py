@@ -179,11 +179,12 @@ class Scope:
             return "bad_url"
         return None if kind is None or self.private_ok(netloc_key(url)) else kind
 
-    def check(self, url: str, *, portal: bool = False, where: str = "") -> str | None:
+    def check(self, url: str, *, portal: bool = False, where: str = "", record: bool = True) -> str | None:
         """refuse_url, then every DNS answer (a name answering any private address
         is refused: a rebinding name cannot pick the private one later).
-        A refusal is recorded; a name that does not resolve is not refused here
-        (the request reports it)."""
+        A refusal is recorded (unless `record=False`: a caller in a worker thread
+        records it with `refused` in its own); a name that does not resolve is
+        not refused here (the request reports it)."""
         why = self.refuse_url(url, portal=portal)
         if why is None and urlsplit(url).scheme.lower() not in LOCAL_SCHEMES:
             parts = urlsplit(url)
@@ -198,7 +199,7 @@ class Scope:
                 why = self.refuse_address(url, address)
                 if why:
                     break
-        if why:
+        if why and record:
             self.refused(url, why, where)
         return why
 

@@ -90,6 +90,7 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
                                per_host=options.per_host, delay=options.delay, timeout=options.timeout,
                                render=render, chromium=options.chromium,
                                scope=campaign_scope(store, campaign_id, options).to_settings())
+    settings["GUIDECHECK_CAMPAIGN"] = {"db": str(db_path), "campaign_id": campaign_id}
     # Items whose every page is kept; one cut short is asked again (its pages already
     # kept are served from their snapshots).
     done = store.gathered_items(campaign_id)

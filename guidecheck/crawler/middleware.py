@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import time
 
-from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.http.headers import Headers
 from scrapy.resolver import CachingThreadedResolver
@@ -21,33 +20,39 @@ def _headers_dict(headers: Headers) -> dict[str, str]:
 
 
 class SnapshotMiddleware:
+    """Configured from the setting GUIDECHECK_CAMPAIGN = {"db": path, "campaign_id": n}:
+    opens the campaign's store and snapshots itself (no reaching into the spider)."""
+
     def __init__(self, crawler):
+        from ..snapshots import SnapshotStore, snapshot_root
+        from ..store import Store
+
         self.crawler = crawler
+        config = crawler.settings.getdict("GUIDECHECK_CAMPAIGN")
+        self.campaign_id = int(config["campaign_id"])
+        self.store = Store(config["db"])
+        self.snapshots = SnapshotStore(snapshot_root(config["db"]), self.store)
+        self.offline = bool(config.get("offline"))
+        self.known = self.store.fetch_map(self.campaign_id)  # {(url, kind): sha}
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls(crawler)
-        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
-        return mw
-
-    def spider_opened(self, spider):
-        self.spider = spider
-        self.known = spider.known_fetches()  # {(url, kind): sha}
+        return cls(crawler)
 
     def process_request(self, request, spider=None):
         kind = request.meta.get("kind", "other")
         sha = self.known.get((request.url, kind))
         if not sha:
-            if getattr(self.spider, "offline", False):
+            if self.offline:
                 from scrapy.exceptions import IgnoreRequest
 
                 raise IgnoreRequest(f"replay: no snapshot of {request.url}")
             return None
-        meta = self.spider.snapshots.meta(sha)
+        meta = self.snapshots.meta(sha)
         status = int(meta.get("status") or 200)
-        if (status >= 500 or status == 429) and not getattr(self.spider, "offline", False):
+        if (status >= 500 or status == 429) and not self.offline:
             return None  # a passing failure: ask again rather than replay it
-        body = self.spider.snapshots.get(sha)
+        body = self.snapshots.get(sha)
         headers = Headers(meta.get("headers") or {})
         cls = Response
         ctype = headers.get(b"Content-Type", b"").decode("latin-1").lower()
@@ -65,12 +70,11 @@ class SnapshotMiddleware:
             return response
         kind = request.meta.get("kind", "other")
         fetcher = "chromium" if request.meta.get("playwright") else "scrapy"
-        sha = self.spider.snapshots.put(
+        sha = self.snapshots.put(
             response.body, url=request.url, final_url=response.url, status=response.status,
             headers=_headers_dict(response.headers), fetcher=fetcher, fetched_at=time.time(),
         )
-        self.spider.store.record_fetch(self.spider.campaign_id, request.url, sha, kind,
-                                       item_id=request.meta.get("item_id"))
+        self.store.record_fetch(self.campaign_id, request.url, sha, kind, item_id=request.meta.get("item_id"))
         self.known[(request.url, kind)] = sha
         request.meta["snapshot_sha"] = sha
         self.crawler.stats.inc_value("guidecheck/fetched")
@@ -86,35 +90,34 @@ class ScopeMiddleware:
     """Refuses every request outside the campaign's scope (guidecheck/scope.py),
     each redirect hop included (a redirect is a new request through here):
     configured from the setting GUIDECHECK_SCOPE (Scope.to_settings()), refusals
-    recorded in the store of the spider."""
+    recorded in the campaign's store (setting GUIDECHECK_CAMPAIGN), when given."""
 
     def __init__(self, crawler):
         from ..scope import Scope
 
         self.crawler = crawler
         self.scope = Scope.from_settings(crawler.settings.getdict("GUIDECHECK_SCOPE"), on_refusal=self._record)
-        self.spider = None
+        self.campaign = crawler.settings.getdict("GUIDECHECK_CAMPAIGN")
+        self.store = None
         _ACTIVE["scope"] = self.scope
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls(crawler)
-        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
-        return mw
-
-    def spider_opened(self, spider):
-        self.spider = spider
+        return cls(crawler)
 
     def _record(self, url: str, why: str, where: str) -> None:
         self.crawler.stats.inc_value("guidecheck/refused")
-        store = getattr(self.spider, "store", None)
-        if store is not None:
-            store.add_refusal(self.spider.campaign_id, url, why, where)
+        if self.campaign:
+            if self.store is None:
+                from ..store import Store
+
+                self.store = Store(self.campaign["db"])
+            self.store.add_refusal(int(self.campaign["campaign_id"]), url, why, where)
 
     def process_request(self, request, spider=None):
         from scrapy.exceptions import IgnoreRequest
 
-        if getattr(self.spider, "offline", False):
+        if self.campaign.get("offline"):
             return None
         why = self.scope.check(request.url, portal=True, where="crawl")
         if why:
@@ -133,8 +136,11 @@ async def abort_out_of_scope(request) -> bool:
     import asyncio
 
     portal = request.is_navigation_request() and request.frame.parent_frame is None
+    url = request.url
     why = await asyncio.get_running_loop().run_in_executor(
-        None, lambda: scope.check(request.url, portal=portal, where="render"))
+        None, lambda: scope.check(url, portal=portal, where="render", record=False))
+    if why:
+        scope.refused(url, why, "render")  # in the reactor's thread, where the store lives
     return bool(why)
 
 

@@ -160,6 +160,14 @@ class BrowserPool:
                 with contextlib.suppress(Exception):
                     await asyncio.wait_for(ctx.close(), 10)
 
+    async def _refusal(self, url: str) -> str | None:
+        """The scope's answer (DNS in a worker thread), recorded in this thread."""
+        why = await asyncio.get_running_loop().run_in_executor(
+            None, lambda: self.scope.check(url, where="browser", record=False))
+        if why:
+            self.scope.refused(url, why, "browser")
+        return why
+
     async def _guard(self, route, request) -> None:
         """Abort a request the scope refuses (recorded by the scope). Chromium
         follows redirects without asking the route again, so an allowed
@@ -168,9 +176,8 @@ class BrowserPool:
         redirects are not re-checked: a known gap, docs/architecture.md);
         when it redirects, each hop's target is checked (fetching the hops, at
         most MAX_HOPS) before its first answer is handed to the page."""
-        loop = asyncio.get_running_loop()
         url = request.url
-        why = await loop.run_in_executor(None, lambda: self.scope.check(url, where="browser"))
+        why = await self._refusal(url)
         try:
             if why:
                 await route.abort("blockedbyclient")
@@ -185,7 +192,7 @@ class BrowserPool:
                 if answer.status not in (301, 302, 303, 307, 308) or not location:
                     break
                 current = urljoin(current, location)
-                why = await loop.run_in_executor(None, lambda: self.scope.check(current, where="browser"))
+                why = await self._refusal(current)
                 if why:
                     await route.abort("blockedbyclient")
                     return
