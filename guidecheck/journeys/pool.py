@@ -11,9 +11,12 @@ Chromium's popup blocker off by default; the pool turns it back on, so a page
 that opens the handling page with window.open outside a click is blocked as it
 would be in a user's browser.
 
-Scope: every request of every context (page loads, redirects, images, styles,
-iframes, fetches) passes `context.route('**/*')` and is aborted when the scope
-(guidecheck/scope.py) refuses it. The scope is the pool's `scope` argument or,
+Scope: every request of every context (page loads, images, styles, iframes,
+fetches) passes `context.route('**/*')` and is aborted when the scope
+(guidecheck/scope.py) refuses it; and every connection Chromium opens goes
+through a local proxy (scope_proxy.py) that checks its target again at the
+socket level, which also covers redirect hops (Chromium follows those without
+asking the route). The scope is the pool's `scope` argument or,
 when none is given, the one set with `use_scope(scope)` around the run (the
 journey runner creates its own pool). Service workers are blocked, so that no
 request escapes the route.
@@ -29,12 +32,10 @@ import asyncio
 import contextlib
 import contextvars
 import os
-from urllib.parse import urljoin
 
 from ..browser import CHROMIUM_ARGS, chromium_path
 
 LAUNCH_TIMEOUT_MS = 60_000
-MAX_HOPS = 10
 # Playwright's own default switch that a user's browser does not have.
 IGNORED_DEFAULT_ARGS = ["--disable-popup-blocking"]
 
@@ -73,6 +74,7 @@ class BrowserPool:
         self._gone = False
         self._driver: list[int] = []
         self.scope = scope if scope is not None else SCOPE.get()
+        self._proxy = None
 
     async def __aenter__(self) -> BrowserPool:
         await self.start()
@@ -84,6 +86,11 @@ class BrowserPool:
     async def start(self) -> None:
         from playwright.async_api import async_playwright
 
+        if self.scope is not None and self._proxy is None:
+            from .scope_proxy import ScopeProxy
+
+            self._proxy = await ScopeProxy(self.scope).start()
+            self.args = self.args + self._proxy.args
         before = _children(os.getpid())
         self._pw = await async_playwright().start()
         self._driver = sorted(_children(os.getpid()) - before)  # Playwright's node driver, ours
@@ -98,6 +105,9 @@ class BrowserPool:
             with contextlib.suppress(Exception):
                 await self._pw.stop()
         self._pw = None
+        if self._proxy is not None:
+            await self._proxy.close()
+            self._proxy = None
 
     @property
     def restarts(self) -> int:
@@ -169,41 +179,14 @@ class BrowserPool:
         return why
 
     async def _guard(self, route, request) -> None:
-        """Abort a request the scope refuses (recorded by the scope). Chromium
-        follows redirects without asking the route again, so an allowed
-        navigation (page or frame) is fetched here without following them
-        (route.fetch, max_redirects=0); sub-resources go on as asked (their
-        redirects are not re-checked: a known gap, docs/architecture.md);
-        when it redirects, each hop's target is checked (fetching the hops, at
-        most MAX_HOPS) before its first answer is handed to the page."""
-        url = request.url
-        why = await self._refusal(url)
-        try:
+        """Abort a request the scope refuses (recorded with its URL); the proxy
+        (scope_proxy.py) checks every connection again, redirect hops included."""
+        why = await self._refusal(request.url)
+        with contextlib.suppress(Exception):  # the page may be gone meanwhile
             if why:
                 await route.abort("blockedbyclient")
-                return
-            if not url.startswith(("http://", "https://")) or not request.is_navigation_request():
+            else:
                 await route.continue_()
-                return
-            first = answer = await route.fetch(max_redirects=0)
-            current = url
-            for _hop in range(MAX_HOPS):
-                location = answer.headers.get("location")
-                if answer.status not in (301, 302, 303, 307, 308) or not location:
-                    break
-                current = urljoin(current, location)
-                why = await self._refusal(current)
-                if why:
-                    await route.abort("blockedbyclient")
-                    return
-                api = request.frame.page.context.request if request.frame else None
-                if api is None:
-                    break
-                answer = await api.get(current, max_redirects=0, fail_on_status_code=False)
-            await route.fulfill(response=first)
-        except Exception:  # noqa: BLE001 - the page or context may be gone meanwhile
-            with contextlib.suppress(Exception):
-                await route.abort("failed")
 
     def browser_pids(self) -> list[int]:
         """Process ids of the running Chromium's main process: the children of the
