@@ -78,7 +78,9 @@ class SnapshotStore:
         path = self.blob_path(sha)
         if not path.exists():
             self._write_blob(path, body)
-        known = self.store.snapshot(sha)
+            known = None  # a snapshot row is only written after its blob: a new blob has none
+        else:
+            known = self.store.snapshot(sha)
         self.store.add_snapshot({"sha256": sha, "url": url, "final_url": final_url, "status": status,
                                  "headers": dict(headers), "fetched_at": fetched_at, "fetcher": fetcher,
                                  "size": len(body), "blob_path": str(path.relative_to(self.root))})
