@@ -5,7 +5,9 @@
 
 throughput: starts the demo portal (in this process), runs `guidecheck crawl
 --no-links` on it in a child process and reads the crawl phase's pages/s from
-its output; then runs a bare scrapy spider (no processing, no middleware of
+its output (since issue 9 the crawl phase only fetches and keeps snapshots;
+extraction and checks are the extract phase after it, not counted here); then
+runs a bare scrapy spider (no processing, no middleware of
 ours, the same concurrency settings) over exactly the URLs the crawl fetched,
 and prints both rates and their ratio.
 

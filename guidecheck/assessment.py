@@ -13,10 +13,9 @@ from datetime import date
 from pathlib import Path
 
 from .channels.attach import attach_second_channels
-from .channels.phase import gather_channels
 from .channels.roster import channel_settings
 from .crawler import roster as roster_mod
-from .crawler.campaign import CrawlOptions, check_campaign_links, crawl, finish, open_stores
+from .crawler.campaign import CrawlOptions, open_stores
 from .errors import CatalogError
 from .model import Finding
 from .offline import CheckedGuide, offline_codes
@@ -62,19 +61,9 @@ def run(db_path: Path, campaign_id: int, options: CrawlOptions) -> dict | None:
         return None
     options.allow_private = bool(campaign["settings"].get("allow_private"))
     options.extra_hosts = set(campaign["settings"].get("hosts") or [])
-    stats = crawl(db_path, campaign_id, options)
-    gather_channels(db_path, campaign_id, options)  # channels hook: the sampled items on the other channels
-    if options.check_links:
-        check_campaign_links(db_path, campaign_id, options)
-    finish(db_path, campaign_id)
-    if options.journeys:
-        from .journeys.phases import (JourneyOptions, PortalPageOptions, attach_journey_findings,
-                                      check_portal_pages, run_journeys)
+    from .pipeline import run_phases
 
-        attach_journey_findings(db_path, campaign_id)  # a recheck replaced the items' findings
-        run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium))
-        check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
-    return stats
+    return run_phases(db_path, campaign_id, options, browser=True)
 
 
 def judged_rules(store, campaign_id: int) -> set[str]:
@@ -91,26 +80,19 @@ def judged_rules(store, campaign_id: int) -> set[str]:
 
 
 def department_guides(store, campaign_id: int) -> dict[str, list[CheckedGuide]]:
-    """The checked guides of each department, rebuilt from the store."""
-    from .checks.cases import record_from_dict
-
+    """The checked guides of each department, typed from the store."""
     departments = {d["id"]: d["name"] for d in store.departments(campaign_id)}
     items = {i["id"]: i for i in store.items(campaign_id)}
-    by_record: dict[int, list[Finding]] = {}
-    for f in store.findings(campaign_id):
-        by_record.setdefault(f["record_id"], []).append(
-            Finding(rule=f["rule"], element=f["element"], outcome=f["outcome"], message=f["message"],
-                    evidence=f["evidence"] or "", material=f["material"]))
+    by_record = store.findings_by_record(campaign_id)
     out: dict[str, list[CheckedGuide]] = {name: [] for name in departments.values()}
-    for row in store.records(campaign_id):
-        item = items.get(row["item_id"])
+    for stored in store.guide_records(campaign_id):
+        item = items.get(stored.item_id)
         if item is None or item["status"] == "unsampled":
             continue
-        data = {k: v for k, v in row.items() if k not in ("record_id", "item_id", "snapshot_sha")}
-        record = record_from_dict(data, source=data.get("source", ""))
+        record = stored.record
         if not record.elements.get("name") and item.get("name"):
             record.elements.setdefault("name", item["name"])
-        out[departments[item["department_id"]]].append(CheckedGuide(record, by_record.get(row["record_id"], [])))
+        out[departments[item["department_id"]]].append(CheckedGuide(record, by_record.get(stored.record_id, [])))
     return out
 
 

@@ -55,6 +55,12 @@ def main():
     """guidecheck：按考核方案检查政务服务网办事指南。"""
 
 
+def interrupted():
+    """Ctrl-C in a long command: what finished is kept, the rest stays pending; exit 130."""
+    click.echo("已中断：已完成的部分已保存，未完成的工作仍待处理；再次运行同一命令即从断点继续。", err=True)
+    sys.exit(130)
+
+
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
@@ -150,7 +156,10 @@ def crawl(roster, db, scheme, **kw):
             load_scheme(scheme)
     except CatalogError as exc:
         raise click.UsageError(str(exc)) from exc
-    summary = run_campaign(db, entries, _options_from(kw, entries.allow_private, entries.hosts), scheme=scheme)
+    try:
+        summary = run_campaign(db, entries, _options_from(kw, entries.allow_private, entries.hosts), scheme=scheme)
+    except KeyboardInterrupt:
+        interrupted()
     click.echo(summary.text())
 
 

@@ -71,8 +71,13 @@ def run_cmd(db, campaign_id, out, **kw):
     from .assessment import report, run
     from .crawler.campaign import summarize
 
+    from .cli import interrupted
+
     campaign_id = _latest(db, campaign_id)
-    stats = run(db, campaign_id, options_from(kw, allow_private=False))
+    try:
+        stats = run(db, campaign_id, options_from(kw, allow_private=False))
+    except KeyboardInterrupt:
+        interrupted()
     summary = summarize(db, campaign_id)
     summary.crawl_stats = stats
     click.echo(summary.text())

@@ -6,9 +6,35 @@ them knows about scrapy, the browser or the store.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import Enum
 from typing import Literal
 
 Outcome = Literal["fail", "needs_review"]
+
+
+class LinkStatus(str, Enum):
+    """LinkResult.status (a str Enum: compares equal to its value, stores as it)."""
+
+    OK = "ok"
+    DEAD = "dead"
+    SOFT_404 = "soft_404"
+    NOT_A_FILE = "not_a_file"
+    UNREADABLE = "unreadable"
+    REVIEW = "review"
+    SKIPPED = "skipped"
+
+
+class ItemStatus(str, Enum):
+    PENDING = "pending"
+    FETCHED = "fetched"
+    CHECKED = "checked"
+    ERROR = "error"
+    UNSAMPLED = "unsampled"
+
+
+class OutcomeKind(str, Enum):
+    FAIL = "fail"
+    NEEDS_REVIEW = "needs_review"
 
 # Roles a link can play in a guide (Link.role).
 LINK_ROLES = ("form", "sample", "policy", "online", "result_sample", "other")
@@ -88,7 +114,13 @@ class LinkResult:
     size: int | None = None
 
     def to_json(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v not in (None, "")}
+        return {k: (v.value if isinstance(v, Enum) else v) for k, v in asdict(self).items() if v not in (None, "")}
+
+    @classmethod
+    def from_json(cls, data: dict) -> LinkResult:
+        known = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        known["status"] = LinkStatus(known["status"]).value
+        return cls(**known)
 
 
 @dataclass
@@ -155,3 +187,30 @@ class Finding:
             out["material"] = self.material
         out.update(outcome=self.outcome, message=self.message, evidence=self.evidence)
         return out
+
+    @classmethod
+    def from_json(cls, data: dict) -> Finding:
+        return cls(rule=data["rule"], element=data.get("element"), outcome=OutcomeKind(data["outcome"]).value,
+                   message=data.get("message") or "", evidence=data.get("evidence") or "",
+                   material=data.get("material"))
+
+
+# ---------------------------------------------------------------- the store's JSON of a record
+
+def record_to_store(record: GuideRecord) -> dict:
+    """A record as the store keeps it: to_json() plus what a round trip needs
+    (url, family, present). Link results and journeys are observations of their
+    own, stored apart."""
+    return {**record.to_json(), "url": record.url, "family": record.family, "present": sorted(record.present)}
+
+
+def record_from_store(data: dict) -> GuideRecord:
+    """The inverse of record_to_store (extra keys such as record_id are ignored)."""
+    return GuideRecord(
+        source=data.get("source", ""), url=data.get("url", ""),
+        elements={str(k): "" if v is None else str(v) for k, v in (data.get("elements") or {}).items()},
+        materials=[Material(**m) for m in data.get("materials") or []],
+        process_steps=[ProcessStep(**st) for st in data.get("process_steps") or []],
+        faq=[FaqPair(**q) for q in data.get("faq") or []],
+        links=[Link(**link) for link in data.get("links") or []],
+        present=set(data.get("present") or []), family=data.get("family", "html"))

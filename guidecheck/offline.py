@@ -61,7 +61,11 @@ def check_bytes(data: bytes, source: str, url: str = "", codes: set[str] | None 
                 context: CheckContext | None = None) -> list[CheckedGuide]:
     """Extract and check one input. Raises InputError when it cannot be read."""
     codes = offline_codes() if codes is None else codes
-    return [CheckedGuide(record, run_checks(record, codes, context)) for record in extract(data, source, url)]
+    try:
+        records = extract(data, source, url)
+    except RecursionError as exc:  # JSON or markup nested beyond what a parser follows
+        raise InputError(source, "内容嵌套层次过深，无法解析") from exc
+    return [CheckedGuide(record, run_checks(record, codes, context)) for record in records]
 
 
 def check_path(source: str, path: Path, codes: set[str] | None = None,

@@ -78,7 +78,9 @@ class SnapshotStore:
         path = self.blob_path(sha)
         if not path.exists():
             self._write_blob(path, body)
-        known = self.store.snapshot(sha)
+            known = None  # a snapshot row is only written after its blob: a new blob has none
+        else:
+            known = self.store.snapshot(sha)
         self.store.add_snapshot({"sha256": sha, "url": url, "final_url": final_url, "status": status,
                                  "headers": dict(headers), "fetched_at": fetched_at, "fetcher": fetcher,
                                  "size": len(body), "blob_path": str(path.relative_to(self.root))})
@@ -151,3 +153,9 @@ class SnapshotStore:
             view = memoryview(data)
             while view:  # one record, one gzip member, written whole in one append
                 view = view[os.write(self._warc_fd, view):]
+
+
+def snapshot_root(db_path: Path) -> Path:
+    """Where a campaign database keeps its snapshots: <db stem>-snapshots beside it."""
+    db_path = Path(db_path)
+    return db_path.with_name(db_path.stem + "-snapshots")

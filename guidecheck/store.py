@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from .model import Finding, GuideRecord, LinkResult
+from .model import Finding, GuideRecord, LinkResult, record_to_store
 from .store_assessment import AssessmentTables, now_iso  # noqa: F401  (now_iso: used by others too)
+from .store_pipeline import PipelineTables, m007_pipeline
 
 ITEM_STATUSES = ("pending", "fetched", "checked", "error", "unsampled")
 FETCH_KINDS = ("listing", "guide", "extra", "link")  # the usual kinds; others are stored as given
@@ -130,7 +131,7 @@ def _m006_journeys_portal_pages(db: Database) -> None:
 
 MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes,
                                                  _m004_sampling_rotation, _m005_review_decisions,
-                                                 _m006_journeys_portal_pages]
+                                                 _m006_journeys_portal_pages, m007_pipeline]
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_SET = "guidecheck"
 
@@ -159,7 +160,7 @@ SNAPSHOT_COLUMNS = ("sha256", "url", "final_url", "status", "headers_json", "fet
                     "blob_path")
 
 
-class Store(AssessmentTables):
+class Store(AssessmentTables, PipelineTables):
     """A campaign database. `Store(path)` opens (creating or upgrading) the file."""
 
     def __init__(self, path: str | Path, *, upto: int | None = None):
@@ -359,7 +360,7 @@ class Store(AssessmentTables):
             self.db.execute("DELETE FROM records WHERE item_id = ?", [item_id])
             rows = []
             for record, findings in checked:
-                data = {**record.to_json(), "url": record.url, "family": record.family}
+                data = record_to_store(record)
                 record_id = self.db.conn.execute(
                     "INSERT INTO records (campaign_id, item_id, snapshot_sha, record_json) VALUES (?, ?, ?, ?)",
                     [campaign_id, item_id, snapshot_sha, json.dumps(data, ensure_ascii=False)]).lastrowid

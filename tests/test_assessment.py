@@ -4,6 +4,7 @@ report), see status, rerun; next month's campaign continues the rotation."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -14,6 +15,9 @@ import yaml
 from guidecheck.demo import write_roster
 from guidecheck.demo_portal.server import start_portal
 from guidecheck.store import Store
+
+# A would-be dead link is confirmed by a second pass after this pause (seconds; 15 by default).
+os.environ.setdefault("GUIDECHECK_LINK_RECHECK_PAUSE", "0.3")
 
 
 def cli(*args, check=True, timeout=300):

@@ -22,6 +22,9 @@ from guidecheck.demo_portal.server import start_portal
 from guidecheck.snapshots import SnapshotStore
 from guidecheck.store import Store
 
+# A would-be dead link is confirmed by a second pass after this pause (seconds; 15 by default).
+os.environ.setdefault("GUIDECHECK_LINK_RECHECK_PAUSE", "0.3")
+
 DATA = Path(__file__).parent / "data"
 PROFILES = {"table-utf8": "demo-table", "hanweb-gbk": "demo-gbk", "script-json": "demo-api"}
 

@@ -50,7 +50,7 @@ def seed_campaign(db: Path, entries: list[dict]) -> tuple[object, int, dict[str,
     """A campaign whose items are checked guides (records extracted from the
     portal's pages, as the crawl stores them), without running a crawl."""
     store, _ = open_stores(db)
-    campaign_id = store.create_campaign("在线办理路径测试")
+    campaign_id = store.create_campaign("在线办理路径测试", settings={"allow_private": True})  # portal on loopback
     ids = {}
     for e in entries:
         dept = store.add_department(campaign_id, e["department"], profile=PROFILES[e["family"]],

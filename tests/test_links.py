@@ -16,8 +16,9 @@ from aiohttp import web
 
 from guidecheck.crawler import links
 from guidecheck.crawler.links import USER_AGENT, check_links_sync
+from guidecheck.scope import Scope
 
-FAST = dict(timeout=0.5, retries=1, backoff=0.05, allow_private=True)
+FAST = dict(timeout=0.5, retries=1, backoff=0.05, allow_private=True, recheck_pause=0.05)
 SCOPE_REASON = "指向内网或本机地址，公众无法访问"
 
 GUIDE_TEXT = "".join(f"<p>第{i}项：申请人应当提交营业执照、法定代表人身份证明及申请表，窗口受理后五个工作日内办结。</p>"
@@ -201,12 +202,13 @@ def test_classification(server, path, status):
 
 def test_result_fields(server):
     gone = one(server, "/gone")
-    assert (gone.http_status, gone.attempts, gone.final_url) == (404, 1, server.base + "/gone")
-    assert "404" in gone.reason
+    # a dead link is confirmed by a second pass after a pause: one try in each
+    assert (gone.http_status, gone.attempts, gone.final_url) == (404, 2, server.base + "/gone")
+    assert "404" in gone.reason and "再次检查仍失败" in gone.reason
     ok = one(server, "/ok")
     assert ok.content_type.startswith("text/html") and ok.size > 1000 and ok.attempts == 1
     failing = one(server, "/always-500")
-    assert failing.attempts == 2 and failing.http_status == 500 and "2次" in failing.reason
+    assert failing.attempts == 4 and failing.http_status == 500 and "4次" in failing.reason
     assert "重定向循环" in one(server, "/loop-a").reason
     assert "限流" in one(server, "/429").reason
     assert "防火墙" in one(server, "/waf").reason and one(server, "/waf").attempts == 1
@@ -268,7 +270,7 @@ def test_refused_port_is_dead():
     sock.close()
     url = f"http://127.0.0.1:{port}/x"
     result = check_links_sync([url], **FAST)[url]
-    assert result.status == "dead" and "拒绝" in result.reason and result.attempts == 2
+    assert result.status == "dead" and "拒绝" in result.reason and result.attempts == 4
 
 
 def test_private_addresses_are_dead_without_a_request(server, monkeypatch):
@@ -292,8 +294,8 @@ def test_private_addresses_are_dead_without_a_request(server, monkeypatch):
 
 
 def test_a_redirect_to_a_private_address_is_not_followed(server, monkeypatch):
-    # Treat loopback as public for this test only, so the server is reachable and 10.x is not.
-    monkeypatch.setattr(links, "is_private_address", lambda ip: ip.is_private and not ip.is_loopback)
+    # The campaign allows private targets for its own host:port only: the server, not 10.x.
+    scope = Scope([server.base.split("//")[1]], allow_private=True)
     hosts = []
     original = aiohttp.TCPConnector._create_connection
 
@@ -304,15 +306,16 @@ def test_a_redirect_to_a_private_address_is_not_followed(server, monkeypatch):
 
     monkeypatch.setattr(aiohttp.TCPConnector, "_create_connection", only_loopback)
     url = server.base + "/to-intranet"
-    result = check_links_sync([url], timeout=1, retries=1)[url]
+    result = check_links_sync([url], timeout=1, retries=1, scope=scope)[url]
     assert (result.status, result.reason, result.final_url) == ("dead", SCOPE_REASON, "http://10.9.9.9/secret")
     assert set(hosts) == {"127.0.0.1"}
+    assert ("http://10.9.9.9/secret", "private", "links") in scope.refusals
 
 
 def test_the_resolver_refuses_private_answers():
     async def resolve():
         with pytest.raises(links.OutOfScope):
-            await links._ScopedResolver().resolve("localhost", 80)
+            await links._ScopedResolver(Scope()).resolve("localhost", 80)
 
     asyncio.run(resolve())
 

@@ -100,7 +100,7 @@ def seed(db, portal, *, gov_as_departments: bool = True):
     manifest = portal.manifest()
     pp = manifest["portal_pages"]
     store, _ = open_stores(db)
-    settings = {"branch_link": pp["branch_link"],
+    settings = {"branch_link": pp["branch_link"], "allow_private": True,  # the portal is on loopback
                 "channel_links": {p["department"]: p["channel"] for p in pp["pages"] if p["role"] == "department"}}
     campaign_id = store.create_campaign("首页检查", settings=settings)
     listing = {d["name"]: d["listing_url"] for d in manifest["departments"]}
@@ -216,7 +216,7 @@ def test_unreachable_homepage_is_needs_review(tmp_path):
     with start_portal(departments=1, items_per_department=3) as p:
         db = tmp_path / "c.db"
         store = Store(db)
-        campaign_id = store.create_campaign("x")
+        campaign_id = store.create_campaign("x", settings={"allow_private": True})  # the portal is on loopback
         store.add_department(campaign_id, "市市场监督管理局", listing_url=p.url + "/dept/scjg/items",
                              homepage=p.url + "/site/nosuch/")
         check_portal_pages(db, campaign_id)

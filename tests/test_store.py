@@ -176,3 +176,32 @@ def test_kill_9_mid_run_leaves_whole_items(tmp_path):
             assert {f["record_id"] for f in found} == {records[0]["record_id"]}
         rounds = {json.loads(r)["elements"]["name"] for (r,) in st.db.execute("SELECT record_json FROM records")}
         assert len(rounds) <= 2  # the kill falls inside one round: items are from it or the one before
+
+
+def test_typed_values_round_trip_through_the_store(tmp_path):
+    from guidecheck.model import Link, Material, ProcessStep, LinkStatus
+
+    st = Store(tmp_path / "typed.db")
+    cid = st.create_campaign("typed")
+    dept = st.add_department(cid, "市场监管局")
+    item = st.upsert_item(cid, dept, "k1", "企业设立", "http://x/1")
+    record = GuideRecord(source="http://x/1", url="http://x/1", elements={"name": "企业设立", "time_limit": ""},
+                         materials=[Material(name="申请书", copies="1")], process_steps=[ProcessStep("受理", "1日")],
+                         links=[Link("http://x/f.doc", "申请表", "form", material=0)], present={"faq"},
+                         family="audit_item")
+    finding = Finding("M101", "name", "needs_review", "缺少名称", evidence="x", material=0)
+    st.save_item_results(cid, item, "sha", [(record, [finding])])
+    [stored] = st.guide_records(cid)
+    assert stored.record == record and stored.item_id == item and stored.snapshot_sha == "sha"
+    assert st.findings_by_record(cid)[stored.record_id] == [finding]
+    result = LinkResult("http://x/f.doc", LinkStatus.DEAD, "页面不存在（HTTP 404）", http_status=404, attempts=2)
+    st.save_link_results(cid, [result])
+    back = st.link_results(cid)["http://x/f.doc"]
+    assert back == LinkResult.from_json(result.to_json()) and back.status == "dead"
+    # phases and refusals
+    assert not st.phase_done(cid, "fetch")
+    st.set_phase(cid, "fetch")
+    st.mark_gathered(cid, item)
+    st.add_refusal(cid, "http://10.0.0.1/", "private", "links")
+    assert st.phase_done(cid, "fetch") and st.gathered_items(cid) == {item}
+    assert [(r["url"], r["reason"]) for r in st.refusals(cid)] == [("http://10.0.0.1/", "private")]

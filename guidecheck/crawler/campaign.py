@@ -7,6 +7,7 @@ killed at any moment is resumed by running it again."""
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,9 @@ from ..model import Link
 from ..offline import CheckedGuide, offline_codes
 from . import profiles
 from .itemcheck import Fetched, check_item
-from .progress import Progress
+from .links import RECHECK_PAUSE
+from ..progress import Progress
+from ..snapshots import snapshot_root  # noqa: F401  (re-exported: used by callers of campaign)
 from .settings import scrapy_settings
 from .spider import Department, GuideSpider
 
@@ -25,6 +28,7 @@ LINK_CODES = {"K001", "K002", "K003", "K004"}
 RECHECK_CHUNK = 256  # items whose bodies are held in memory at once
 CHECKED_LINK_ROLES = {"form", "sample", "policy", "result_sample", "other"}
 FILE_ROLES = {"form", "sample"}
+LINK_PAUSE_ENV = "GUIDECHECK_LINK_RECHECK_PAUSE"
 
 
 @dataclass
@@ -37,15 +41,13 @@ class CrawlOptions:
     link_timeout: float = 10.0
     link_concurrency: int = 50
     link_retries: int = 2
+    # seconds before a would-be dead link is checked again (GUIDECHECK_LINK_RECHECK_PAUSE)
+    link_recheck_pause: float = field(default_factory=lambda: float(os.environ.get(LINK_PAUSE_ENV, RECHECK_PAUSE)))
     allow_private: bool = False
     chromium: str | None = None
     check_links: bool = True
     journeys: bool = True  # click-to-reach journeys and homepage checks in Chromium (assessment flow)
     extra_hosts: set[str] = field(default_factory=set)
-
-
-def snapshot_root(db_path: Path) -> Path:
-    return db_path.with_name(db_path.stem + "-snapshots")
 
 
 def open_stores(db_path: Path):
@@ -67,6 +69,14 @@ def campaign_departments(store, campaign_id: int) -> list[Department]:
     return out
 
 
+def campaign_scope(store, campaign_id: int, options: CrawlOptions | None = None):
+    """The campaign's scope: its hosts (listings, homepages, extra hosts), private
+    targets only when the campaign allows them; refusals recorded in the store."""
+    from ..scope import scope_for_campaign
+
+    return scope_for_campaign(store, campaign_id, extra_hosts=options.extra_hosts if options else ())
+
+
 def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) -> dict:
     """Fetch and check every item of the campaign that has no result yet."""
     from scrapy.crawler import CrawlerProcess
@@ -78,11 +88,12 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     render = any(d.profile.guide.render for d in departments)
     settings = scrapy_settings(obey_robots=options.obey_robots, concurrency=options.concurrency,
                                per_host=options.per_host, delay=options.delay, timeout=options.timeout,
-                               render=render, chromium=options.chromium)
-    settings["DOWNLOADER_MIDDLEWARES"] = {"guidecheck.crawler.middleware.SnapshotMiddleware": 950}
-    # Items whose results are saved; one whose guide was fetched but whose check was still
-    # under way when the crawl was killed is fetched again from its snapshot and checked.
-    done = store.items_with_results(campaign_id)
+                               render=render, chromium=options.chromium,
+                               scope=campaign_scope(store, campaign_id, options).to_settings())
+    settings["GUIDECHECK_CAMPAIGN"] = {"db": str(db_path), "campaign_id": campaign_id}
+    # Items whose every page is kept; one cut short is asked again (its pages already
+    # kept are served from their snapshots).
+    done = store.gathered_items(campaign_id)
     progress = Progress("抓取指南")
     progress.count = 0
     store.set_campaign_status(campaign_id, "crawling")
@@ -90,13 +101,19 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(GuideSpider)
     process.crawl(crawler, campaign_id=campaign_id, store=store, snapshots=snapshots,
-                  departments=departments, allowed_hosts=hosts, codes=offline_codes(), progress=progress,
+                  departments=departments, allowed_hosts=hosts, progress=progress,
                   skip_items=done, sampling=store.campaign(campaign_id)["settings"].get("sample"))
     started = time.perf_counter()
     process.start()
     seconds = time.perf_counter() - started
     progress.close()
     stats = crawler.stats.get_stats()
+    from ..stopping import STOP, install
+
+    install()  # scrapy had its own SIGINT handler while it ran
+    if stats.get("finish_reason") == "shutdown" or STOP.is_set():
+        STOP.set()
+        raise KeyboardInterrupt  # Ctrl-C during the crawl: what finished is kept, the rest stays pending
     return {"items": len(store.items(campaign_id)), "resumed_items": len(done), "seconds": seconds,
             "fetched": stats.get("guidecheck/fetched", 0), "from_snapshot": stats.get("guidecheck/from_snapshot", 0)}
 
@@ -120,41 +137,58 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
         return 0
     store.set_campaign_status(campaign_id, "links")
     progress = Progress("检查链接", total=len(todo))
-    pending = []
 
     def keep(result) -> None:
-        """Save results as they come, in small batches: a killed run keeps what it checked."""
-        pending.append(result)
+        """Save each result as it comes: a killed run keeps every check it finished."""
+        store.save_link_results(campaign_id, [result])
         progress.done()
-        if len(pending) >= 50:
-            store.save_link_results(campaign_id, pending)
-            pending.clear()
 
     check_links_sync(todo, concurrency=options.link_concurrency, per_host=options.per_host,
                      timeout=options.link_timeout, retries=options.link_retries,
-                     allow_private=options.allow_private, expect_file=expect_file, on_result=keep)
-    store.save_link_results(campaign_id, pending)
+                     scope=campaign_scope(store, campaign_id, options), recheck_pause=options.link_recheck_pause,
+                     expect_file=expect_file, on_result=keep)
     progress.close()
     return len(todo)
 
 
-def recheck(store, snapshots, campaign_id: int, *, save: bool,
-            only_items: set[int] | None = None) -> list[tuple[dict, CheckedGuide]]:
+def extract_items(db_path: Path, campaign_id: int) -> int:
+    """The extract phase: every gathered item without results yet is extracted
+    from its snapshots and checked with the offline rules (worker processes);
+    each item saved as it is done, so a killed run keeps what it finished."""
+    store, snapshots = open_stores(db_path)
+    todo = store.gathered_items(campaign_id) - store.items_with_results(campaign_id)
+    if not todo:
+        return 0
+    progress = Progress("提取与检查", total=len(todo))
+    results = recheck(store, snapshots, campaign_id, save=True, only_items=todo, codes=offline_codes(),
+                      status="fetched", progress=progress)
+    progress.close()
+    return len(results)
+
+
+def recheck(store, snapshots, campaign_id: int, *, save: bool, only_items: set[int] | None = None,
+            codes: set[str] | None = None, status: str = "checked",
+            progress: Progress | None = None) -> list[tuple[dict, CheckedGuide]]:
     """Check items again from their snapshots and the stored link results: no
-    network. With save=True the results replace the stored ones. Extraction and
-    checks run in worker processes, a chunk of items at a time."""
+    network. With save=True the results replace the stored ones (the item's
+    status set to `status`, or error). Extraction and checks run in worker
+    processes, a chunk of items at a time."""
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
     link_results = store.link_results(campaign_id)
-    codes = offline_codes() | LINK_CODES
+    codes = offline_codes() | LINK_CODES if codes is None else codes
     items = [item for item in store.items(campaign_id) if only_items is None or item["id"] in only_items]
     # Each job carries only the results of the links its item's guide offered.
     item_links: dict[int, set[str]] = {}
     for record in store.records(campaign_id):
         item_links.setdefault(record["item_id"], set()).update(link["url"] for link in record.get("links", []))
     out = []
-    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
+    from ..stopping import die_with_parent
+
+    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent)
+    try:
         for start in range(0, len(items), RECHECK_CHUNK):
             jobs = []
             for item in items[start:start + RECHECK_CHUNK]:
@@ -168,8 +202,16 @@ def recheck(store, snapshots, campaign_id: int, *, save: bool,
                 if save:
                     store.save_item_results(campaign_id, item["id"], item.get("main_sha"),
                                             [(g.record, g.findings) for g in outcome.guides],
-                                            status="checked", error=outcome.error or None)
+                                            status="error" if outcome.error and status == "fetched" else status,
+                                            error=outcome.error or None)
+                if progress:
+                    progress.done()
                 out.extend((item, g) for g in outcome.guides)
+    except BaseException:
+        # Ctrl-C or a crash: stop now, unfinished items stay pending (workers die with us)
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
     return out
 
 
@@ -207,7 +249,6 @@ def finish(db_path: Path, campaign_id: int) -> int:
                 if any(link["url"] in problem_urls for link in record.get("links", []))}
     results = recheck(store, snapshots, campaign_id, save=True, only_items=affected) if affected else []
     store.mark_items_checked(campaign_id)
-    store.set_campaign_status(campaign_id, "done")
     return len(results)
 
 
@@ -287,10 +328,9 @@ def run_campaign(db_path: Path, roster, options: CrawlOptions, scheme: str | Non
                                  listing_url=entry.listing, homepage=entry.homepage)
     stats = None
     if store.campaign(campaign_id)["status"] != "done":
-        stats = crawl(db_path, campaign_id, options)
-        if options.check_links:
-            check_campaign_links(db_path, campaign_id, options)
-        finish(db_path, campaign_id)
+        from ..pipeline import run_phases
+
+        stats = run_phases(db_path, campaign_id, options, browser=False)
     summary = summarize(db_path, campaign_id)
     summary.crawl_stats = stats
     return summary

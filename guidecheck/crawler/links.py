@@ -4,20 +4,25 @@ classified into a LinkResult (rules K001-K004 read these).
     results = check_links_sync(urls, expect_file={form_url, ...})
 
 How a link is judged (statuses of LinkResult):
-- scope first: a host that is, or resolves only to, a private, loopback,
-  link-local or reserved address is never requested (also at each redirect hop,
-  and the connector's resolver refuses such addresses): `dead`, since the public
-  cannot reach it. `allow_private=True` lifts this (tests, intranet audits).
-  Non-http schemes (mailto:, javascript:) are `skipped`.
+- scope first (guidecheck/scope.py): a URL whose address, as written or as
+  answered by DNS, is private, loopback, link-local, reserved or a cloud
+  metadata address is never requested (also at each redirect hop; the
+  connector's resolver refuses such answers too): `dead`, since the public
+  cannot reach it, and the refusal is recorded. `allow_private=True` or a
+  campaign scope lifts this. Non-http schemes (mailto:) are `skipped`.
 - GET, never HEAD (portals answer HEAD wrongly), body read up to `max_bytes`;
   redirects followed by hand (at most 10 hops; a URL seen a third time is a loop).
-- retries with exponential backoff on connection errors, timeouts, 408, 429 and
-  5xx; 404/410 and other answers are final at once.
-- the same failure on every try is `dead` (5xx, DNS, refused, reset, TLS) or
-  `review` (timeout, 429); failures that differ between tries (a 5xx, then a
-  timeout) are `review`; a failure followed by a good answer is judged by that
-  answer. A 403/503 (or a 200 titled so) with firewall or challenge wording is
-  `review`, and is not retried.
+- a pass: retries with exponential backoff on connection errors, timeouts, 408,
+  429 and 5xx (Retry-After honoured up to `retry_after_cap`); 404/410 and other
+  answers end the pass at once.
+- a pass that says `dead` (404/410, the same 5xx, DNS, refused or TLS failure on
+  every try) is only a candidate: a second pass `recheck_pause` seconds later
+  confirms it (same verdict), clears it (a good answer) or sends it to review
+  (a different failure). Spaced retries, as GOV.UK's link checker does.
+- never a deduction (`review`): a firewall or anti-bot page (signatures in
+  element_rules/link_shields.yaml: Aliyun, Tencent Cloud, Cloudflare, 360,
+  安全宝, Baidu 云加速 …, or firewall wording), a 403 and the like, 401/407,
+  429, 503 (maintenance), resets, timeouts, failures that differ between tries.
 - a 2xx document is validated (content.check_document) -> `ok` / `unreadable`;
   a body cut at `max_bytes` is not validated (`ok`, reason says so);
 - a 2xx HTML page is `soft_404` when its title, h1 or short text carries error
@@ -29,7 +34,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import ipaddress
 import secrets
 import socket
 import ssl
@@ -41,40 +45,69 @@ import aiohttp
 from aiohttp.resolver import ThreadedResolver
 from multidict import CIMultiDict
 
+from .. import scope as scope_mod
 from ..model import LinkResult
-from . import content
+from ..scope import Scope
+from . import content, shields
 from .content import reason
 
 USER_AGENT = "guidecheck/0.1 (+https://github.com/guidecheck; 政务服务指南检查)"
 MAX_HOPS = 10
-RETRY_AFTER_CAP = 5.0
+RETRY_AFTER_CAP = 30.0  # longest Retry-After honoured (seconds)
+RECHECK_PAUSE = 15.0  # seconds between the first pass and the confirming one
 _REDIRECTS = {301, 302, 303, 307, 308}
 _RETRY_STATUS = {408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524}
 # Failures that, the same on every try, make a link dead.
-_DEAD_FAILURES = {"5xx", "dns", "refused", "reset", "tls"}
+# (a reset is not: firewalls reset connections they dislike; a 503 is not: maintenance)
+_DEAD_FAILURES = {"5xx", "dns", "refused", "tls"}
+# Answers that refuse the checker rather than say the page is gone: review.
+_REFUSED_STATUS = {403, 405, 406, 412, 418, 419, 444, 451, 493, 499}
 
 
-def is_private_address(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return (ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast
-            or ip.is_unspecified or not ip.is_global)
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    with contextlib.suppress(ValueError):
+        return max(0.0, float(value))
+    with contextlib.suppress(TypeError, ValueError, IndexError):
+        from email.utils import parsedate_to_datetime
+        import time as _time
+
+        return max(0.0, parsedate_to_datetime(value).timestamp() - _time.time())
+    return None
+
+
+def _verdict_key(result: LinkResult) -> tuple:
+    return (result.http_status, result.reason.split("，", 1)[0])
 
 
 class OutOfScope(OSError):
-    """Raised by the resolver for a name with only private addresses."""
+    """Raised by the resolver for a name whose answers are out of scope."""
 
 
 class _ScopedResolver(ThreadedResolver):
-    """Drops private addresses from what a name resolves to, so that a connection
-    can never reach one (redirects and DNS changes included)."""
+    """Resolves through the scope (GUIDECHECK_RESOLVE first) and refuses a name
+    with any answer out of scope, so that a connection can never reach one
+    (redirects and DNS changes included)."""
+
+    def __init__(self, scope: Scope):
+        super().__init__()
+        self.scope = scope
 
     async def resolve(self, host, port=0, family=socket.AF_INET):
-        hosts = await super().resolve(host, port, family)
-        public = [h for h in hosts if not is_private_address(ipaddress.ip_address(h["host"].split("%")[0]))]
-        if not public:
-            raise OutOfScope(f"{host} resolves to private addresses only")
-        return public
+        forced = scope_mod.overrides().get((host.lower(), port))
+        if forced:
+            hosts = [{"hostname": host, "host": forced, "port": port, "family": socket.AF_INET, "proto": 0,
+                      "flags": socket.AI_NUMERICHOST}]
+        else:
+            hosts = await super().resolve(host, port, family)
+        url = f"http://{host}:{port}/"
+        for h in hosts:
+            why = self.scope.refuse_address(url, h["host"])
+            if why:
+                raise OutOfScope(f"{host} resolves to {h['host']} ({why})")
+        return hosts
 
 
 @dataclass
@@ -162,37 +195,40 @@ class _HostGate:
 
 class _Checker:
     def __init__(self, session: aiohttp.ClientSession, *, concurrency: int, per_host: int, delay: float,
-                 retries: int, backoff: float, timeout: float, max_bytes: int, allow_private: bool,
-                 expect_file: set[str]):
+                 retries: int, backoff: float, timeout: float, max_bytes: int, scope: Scope,
+                 expect_file: set[str], recheck_pause: float, retry_after_cap: float):
         self.session = session
         self.global_sem = asyncio.Semaphore(concurrency)
         self.per_host, self.delay = per_host, delay
         self.retries, self.backoff, self.timeout = retries, backoff, timeout
-        self.max_bytes, self.allow_private = max_bytes, allow_private
+        self.max_bytes, self.scope = max_bytes, scope
         self.expect_file = expect_file
+        self.recheck_pause, self.retry_after_cap = recheck_pause, retry_after_cap
         self.gates: dict[str, _HostGate] = {}
-        self.scope_cache: dict[str, bool] = {}
+        self.scope_cache: dict[str, str | None] = {}
         self.probes: dict[tuple, asyncio.Task] = {}
-        self.stats = {"requests": 0, "probes": 0}
+        self.stats = {"requests": 0, "probes": 0, "second_pass": 0}
 
-    # scope
-    async def _out_of_scope(self, host: str) -> bool:
-        if self.allow_private:
-            return False
-        try:
-            return is_private_address(ipaddress.ip_address(host.strip("[]").split("%")[0]))
-        except ValueError:
-            pass
-        if host not in self.scope_cache:
-            loop = asyncio.get_running_loop()
-            try:
-                async with asyncio.timeout(self.timeout):
-                    infos = await loop.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-                addresses = {ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos}
-                self.scope_cache[host] = bool(addresses) and all(map(is_private_address, addresses))
-            except (OSError, TimeoutError, ValueError):
-                self.scope_cache[host] = False  # let the requests report the DNS failure, try by try
-        return self.scope_cache[host]
+    # scope: the URL as written, then the name's DNS answers (cached per host:port)
+    async def _refusal(self, url: str) -> str | None:
+        why = self.scope.refuse_url(url)
+        if why is None:
+            key = scope_mod.netloc_key(url)
+            if key not in self.scope_cache:
+                parts = urlsplit(url)
+                loop = asyncio.get_running_loop()
+                try:
+                    async with asyncio.timeout(self.timeout):
+                        addresses = await loop.run_in_executor(None, scope_mod.resolve, parts.hostname,
+                                                               int(key.rsplit(":", 1)[1]))
+                except (OSError, TimeoutError, ValueError, UnicodeError):
+                    addresses = []  # let the requests report the DNS failure, try by try
+                self.scope_cache[key] = next(filter(None, (self.scope.refuse_address(url, a) for a in addresses)),
+                                             None)
+            why = self.scope_cache[key]
+        if why:
+            self.scope.refused(url, why, "links")
+        return why
 
     # one try: follow redirects by hand, each hop scope-checked and host-gated
     async def _fetch(self, url: str) -> _Answer:
@@ -202,7 +238,7 @@ class _Checker:
             parts = urlsplit(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:
                 return _Answer("bad_url", url=current)
-            if await self._out_of_scope(parts.hostname):
+            if await self._refusal(current):
                 return _Answer("private", url=current)
             seen[current] = seen.get(current, 0) + 1
             if seen[current] > 2:
@@ -240,24 +276,47 @@ class _Checker:
         except Exception as exc:  # noqa: BLE001 - every failure becomes a kind
             kind, detail = _failure_kind(exc)
             return _Answer(kind, url=url, detail=detail, body=b"".join(chunks))
-        if answer.status >= 400 or answer.status == 200:
-            answer.waf = self._waf(answer)
+        answer.waf = self._waf(answer)
         return answer
 
     def _waf(self, answer: _Answer) -> str | None:
+        """The shield (data: link_shields.yaml) or firewall wording that answered."""
+        name = shields.shield(answer.status, answer.headers, answer.body)
+        if name:
+            return name
         if answer.status not in (200, 403, 405, 412, 418, 503) or not answer.body:
             return None
         if not content.looks_like_html(answer.body, answer.content_type):
             return None
         return content.waf_words(answer.page(), whole=answer.status != 200)
 
-    # all tries of one URL
+    # all tries of one URL: a first pass, and for a would-be dead link a second
+    # pass after `recheck_pause` (a dead link is confirmed only by both)
     async def check(self, url: str) -> LinkResult:
         parts = urlsplit(url)
         if parts.scheme.lower() not in ("http", "https"):
             if parts.scheme and not parts.netloc:
                 return LinkResult(url, "skipped", reason("scheme", detail=parts.scheme))
             return LinkResult(url, "dead", reason("bad_url"))
+        first = await self._pass(url)
+        result = await self._judge(url, first)
+        if result.status != "dead" or first[-1].kind in ("private", "bad_url"):
+            return result
+        self.stats["second_pass"] += 1
+        await asyncio.sleep(self.recheck_pause)
+        second = await self._pass(url)
+        again = await self._judge(url, second, before=len(first))
+        if again.status == "dead":
+            if _verdict_key(result) != _verdict_key(again):
+                again.status, again.reason = "review", reason("flapping", detail="、".join(dict.fromkeys(
+                    content.failure_word(a.status, a.kind) for a in (first[-1], second[-1]))))
+            else:
+                again.reason += reason("confirmed", detail=f"{self.recheck_pause:g}")
+        elif again.status == "ok" and not again.reason:
+            again.reason = reason("recovered", detail=content.failure_word(first[-1].status, first[-1].kind))
+        return again
+
+    async def _pass(self, url: str) -> list[_Answer]:
         answers: list[_Answer] = []
         for attempt in range(self.retries + 1):
             if attempt:
@@ -266,34 +325,41 @@ class _Checker:
                 answers.append(await self._fetch(url))
             if answers[-1].failure is None:
                 break
-        return await self._judge(url, answers)
+        return answers
 
     def _pause(self, attempt: int, last: _Answer) -> float:
         pause = self.backoff * 2 ** (attempt - 1)
-        if last.status == 429:
-            with contextlib.suppress(TypeError, ValueError):
-                pause = max(pause, min(float(last.headers.get("Retry-After")), RETRY_AFTER_CAP))
+        if last.status in (429, 503):
+            wait = _retry_after(last.headers.get("Retry-After"))
+            if wait is not None:
+                pause = max(pause, min(wait, self.retry_after_cap))
         return pause
 
-    async def _judge(self, url: str, answers: list[_Answer]) -> LinkResult:
+    async def _judge(self, url: str, answers: list[_Answer], before: int = 0) -> LinkResult:
+        """The verdict of one pass; `before`: tries of the passes before it."""
         last = answers[-1]
+        n = before + len(answers)
         result = LinkResult(url, "ok", http_status=last.status, content_type=last.content_type,
-                            final_url=last.url, attempts=len(answers),
+                            final_url=last.url, attempts=n,
                             size=len(last.body) if last.kind == "response" else None)
-        n = len(answers)
         failures = [a.failure for a in answers]
         if last.failure is None:
             status, why = await self._final(url, last)
-            if status == "ok" and n > 1 and not why:
+            if status == "ok" and len(answers) > 1 and not why:
                 why = reason("recovered", detail=content.failure_word(answers[0].status, answers[0].kind))
         elif "429" in failures:
             status, why = "review", reason("rate_limited")
         elif len(set(failures)) > 1:
             status, why = "review", reason("flapping", detail="、".join(dict.fromkeys(
                 content.failure_word(a.status, a.kind) for a in answers)))
+        elif last.status == 503:
+            status, why = "review", reason("maintenance" if shields.maintenance(last.body) else "unavailable",
+                                           attempts=n)
         elif last.failure in _DEAD_FAILURES:
             status, why = "dead", reason("http_5xx" if last.failure == "5xx" else last.failure,
                                          status=last.status, attempts=n, detail=last.detail)
+        elif last.failure == "reset":
+            status, why = "review", reason("reset", attempts=n)
         elif last.failure == "timeout":
             status, why = "review", reason("timeout", detail=f"{self.timeout:g}", attempts=n)
         elif last.failure == "tls_chain":
@@ -309,13 +375,17 @@ class _Checker:
     async def _final(self, url: str, a: _Answer) -> tuple[str, str]:
         """Judge a final answer (no retry pending)."""
         if a.kind != "response":
+            if a.kind == "private":
+                return "dead", reason("private")
             return "dead", reason(a.kind)
         if a.waf:
-            return "review", reason("waf", status=a.status)
+            return "review", reason("waf", status=a.status, detail=a.waf)
         if a.status in (404, 410):
             return "dead", reason("gone", status=a.status)
         if a.status in (401, 407):
             return "review", reason("auth", status=a.status)
+        if a.status in _REFUSED_STATUS:
+            return "review", reason("forbidden", status=a.status)
         if a.status >= 400:
             return "dead", reason("http_4xx", status=a.status)
         if a.status >= 300:
@@ -382,7 +452,9 @@ class _Checker:
 
 async def check_links(urls: Iterable[str], *, concurrency: int = 50, per_host: int = 8, delay: float = 0.0,
                       retries: int = 2, backoff: float = 0.5, timeout: float = 10.0, max_bytes: int = 2_000_000,
-                      allow_private: bool = False, user_agent: str = USER_AGENT, expect_file: Iterable[str] = (),
+                      allow_private: bool = False, scope: Scope | None = None, user_agent: str = USER_AGENT,
+                      expect_file: Iterable[str] = (), recheck_pause: float = RECHECK_PAUSE,
+                      retry_after_cap: float = RETRY_AFTER_CAP,
                       on_result: Callable[[LinkResult], None] | None = None,
                       stats: dict | None = None) -> dict[str, LinkResult]:
     """Check each URL once (duplicates, and URLs differing only in #fragment, share
@@ -390,19 +462,22 @@ async def check_links(urls: Iterable[str], *, concurrency: int = 50, per_host: i
     URLs that should answer a document (form and sample downloads). `on_result` is
     called as each result is ready (e.g. to save it); `stats`, if given, receives
     the number of requests and probes made. `timeout` bounds each request (hop),
-    connection and body read included."""
+    connection and body read included. `scope` decides which targets may be
+    requested (default: public addresses only; `allow_private=True`: any).
+    A would-be dead link is checked again `recheck_pause` seconds later."""
     given = list(dict.fromkeys(urls))
     expect = {urldefrag(u).url for u in expect_file}
+    scope = scope or Scope(any_private=allow_private)
     connector = aiohttp.TCPConnector(limit=concurrency, limit_per_host=0, ttl_dns_cache=300,
-                                     resolver=None if allow_private else _ScopedResolver())
+                                     resolver=_ScopedResolver(scope))
     headers = {"User-Agent": user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8",
                "Accept-Language": "zh-CN,zh;q=0.9"}
     client_timeout = aiohttp.ClientTimeout(total=None, sock_connect=timeout, sock_read=timeout)
     async with aiohttp.ClientSession(connector=connector, headers=headers, timeout=client_timeout,
                                      cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
         checker = _Checker(session, concurrency=concurrency, per_host=per_host, delay=delay, retries=retries,
-                           backoff=backoff, timeout=timeout, max_bytes=max_bytes, allow_private=allow_private,
-                           expect_file=expect)
+                           backoff=backoff, timeout=timeout, max_bytes=max_bytes, scope=scope,
+                           expect_file=expect, recheck_pause=recheck_pause, retry_after_cap=retry_after_cap)
         by_target: dict[str, asyncio.Task] = {}
         for url in given:
             target = urldefrag(url.strip()).url

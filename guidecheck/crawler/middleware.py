@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import time
 
-from scrapy import signals
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.http.headers import Headers
+from scrapy.resolver import CachingThreadedResolver
 
 SNAPSHOT_FLAG = "snapshot"
 
@@ -20,33 +20,39 @@ def _headers_dict(headers: Headers) -> dict[str, str]:
 
 
 class SnapshotMiddleware:
+    """Configured from the setting GUIDECHECK_CAMPAIGN = {"db": path, "campaign_id": n}:
+    opens the campaign's store and snapshots itself (no reaching into the spider)."""
+
     def __init__(self, crawler):
+        from ..snapshots import SnapshotStore, snapshot_root
+        from ..store import Store
+
         self.crawler = crawler
+        config = crawler.settings.getdict("GUIDECHECK_CAMPAIGN")
+        self.campaign_id = int(config["campaign_id"])
+        self.store = Store(config["db"])
+        self.snapshots = SnapshotStore(snapshot_root(config["db"]), self.store)
+        self.offline = bool(config.get("offline"))
+        self.known = self.store.fetch_map(self.campaign_id)  # {(url, kind): sha}
 
     @classmethod
     def from_crawler(cls, crawler):
-        mw = cls(crawler)
-        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
-        return mw
-
-    def spider_opened(self, spider):
-        self.spider = spider
-        self.known = spider.known_fetches()  # {(url, kind): sha}
+        return cls(crawler)
 
     def process_request(self, request, spider=None):
         kind = request.meta.get("kind", "other")
         sha = self.known.get((request.url, kind))
         if not sha:
-            if getattr(self.spider, "offline", False):
+            if self.offline:
                 from scrapy.exceptions import IgnoreRequest
 
                 raise IgnoreRequest(f"replay: no snapshot of {request.url}")
             return None
-        meta = self.spider.snapshots.meta(sha)
+        meta = self.snapshots.meta(sha)
         status = int(meta.get("status") or 200)
-        if (status >= 500 or status == 429) and not getattr(self.spider, "offline", False):
+        if (status >= 500 or status == 429) and not self.offline:
             return None  # a passing failure: ask again rather than replay it
-        body = self.spider.snapshots.get(sha)
+        body = self.snapshots.get(sha)
         headers = Headers(meta.get("headers") or {})
         cls = Response
         ctype = headers.get(b"Content-Type", b"").decode("latin-1").lower()
@@ -64,13 +70,100 @@ class SnapshotMiddleware:
             return response
         kind = request.meta.get("kind", "other")
         fetcher = "chromium" if request.meta.get("playwright") else "scrapy"
-        sha = self.spider.snapshots.put(
+        sha = self.snapshots.put(
             response.body, url=request.url, final_url=response.url, status=response.status,
             headers=_headers_dict(response.headers), fetcher=fetcher, fetched_at=time.time(),
         )
-        self.spider.store.record_fetch(self.spider.campaign_id, request.url, sha, kind,
-                                       item_id=request.meta.get("item_id"))
+        self.store.record_fetch(self.campaign_id, request.url, sha, kind, item_id=request.meta.get("item_id"))
         self.known[(request.url, kind)] = sha
         request.meta["snapshot_sha"] = sha
         self.crawler.stats.inc_value("guidecheck/fetched")
         return response
+
+
+# ---------------------------------------------------------------- scope
+
+_ACTIVE: dict = {}  # the running crawl's Scope (one crawl per process)
+
+
+class ScopeMiddleware:
+    """Refuses every request outside the campaign's scope (guidecheck/scope.py),
+    each redirect hop included (a redirect is a new request through here):
+    configured from the setting GUIDECHECK_SCOPE (Scope.to_settings()), refusals
+    recorded in the campaign's store (setting GUIDECHECK_CAMPAIGN), when given."""
+
+    def __init__(self, crawler):
+        from ..scope import Scope
+
+        self.crawler = crawler
+        self.scope = Scope.from_settings(crawler.settings.getdict("GUIDECHECK_SCOPE"), on_refusal=self._record)
+        self.campaign = crawler.settings.getdict("GUIDECHECK_CAMPAIGN")
+        self.store = None
+        _ACTIVE["scope"] = self.scope
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def _record(self, url: str, why: str, where: str) -> None:
+        self.crawler.stats.inc_value("guidecheck/refused")
+        if self.campaign:
+            if self.store is None:
+                from ..store import Store
+
+                self.store = Store(self.campaign["db"])
+            self.store.add_refusal(int(self.campaign["campaign_id"]), url, why, where)
+
+    def process_request(self, request, spider=None):
+        from scrapy.exceptions import IgnoreRequest
+
+        if self.campaign.get("offline"):
+            return None
+        why = self.scope.check(request.url, portal=True, where="crawl")
+        if why:
+            from ..scope import reason_text
+
+            raise IgnoreRequest(f"out of scope: {reason_text(why)}")
+        return None
+
+
+async def abort_out_of_scope(request) -> bool:
+    """PLAYWRIGHT_ABORT_REQUEST: a page rendered for the crawl loads nothing out of
+    scope (sub-resources may come from public hosts, never private ones)."""
+    scope = _ACTIVE.get("scope")
+    if scope is None:
+        return False
+    import asyncio
+
+    portal = request.is_navigation_request() and request.frame.parent_frame is None
+    url = request.url
+    why = await asyncio.get_running_loop().run_in_executor(
+        None, lambda: scope.check(url, portal=portal, where="render", record=False))
+    if why:
+        scope.refused(url, why, "render")  # in the reactor's thread, where the store lives
+    return bool(why)
+
+
+class ScopedResolver(CachingThreadedResolver):
+    """DNS_RESOLVER for scrapy: GUIDECHECK_RESOLVE first, and a name whose answer
+    is a private address is refused unless the scope allows it for that name."""
+
+    def getHostByName(self, name, timeout=None):
+        from twisted.internet import defer
+        from twisted.internet.error import DNSLookupError
+
+        from .. import scope as scope_mod
+
+        forced = next((a for (h, _p), a in scope_mod.overrides().items() if h == name.lower()), None)
+        d = defer.succeed(forced) if forced else super().getHostByName(name, timeout)
+
+        def check(address):
+            scope = _ACTIVE.get("scope")
+            kind = scope_mod.address_class(address) if scope is not None else None
+            if kind and not scope.any_private and not any(
+                    scope.private_ok(key) for key in scope.hosts if key.rsplit(":", 1)[0] == name.lower()):
+                scope.refused(f"http://{name}/", kind, "dns")
+                raise DNSLookupError(f"{name} resolves to an address out of scope")
+            return address
+
+        return d.addCallback(check)

@@ -5,28 +5,17 @@ default, a user agent that names the tool and a contact, per-host limits and
 AutoThrottle, the RemoteControl extension off, Chromium opt-in per request."""
 from __future__ import annotations
 
-import os
-import shutil
+from ..browser import CHROMIUM_ARGS, CHROMIUM_ENV, chromium_path  # noqa: F401  (re-exported)
 
 USER_AGENT = "guidecheck/0.1 (+https://github.com/guidecheck; 政务服务指南检查)"
-CHROMIUM_ENV = "GUIDECHECK_CHROMIUM"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def chromium_path(explicit: str | None = None) -> str | None:
-    """The Chromium to launch: an explicit path, $GUIDECHECK_CHROMIUM, Debian's
-    /usr/bin/chromium, or None (Playwright's own downloaded browser)."""
-    for candidate in (explicit, os.environ.get(CHROMIUM_ENV)):
-        if candidate:
-            return candidate
-    return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def scrapy_settings(*, obey_robots: bool = True, concurrency: int = 16, per_host: int = 8,
                     delay: float = 0.0, autothrottle: bool = True, timeout: float = 20.0,
                     render: bool = False, chromium: str | None = None, max_bytes: int = 8 * 1024 * 1024,
-                    log_level: str = "WARNING") -> dict:
+                    log_level: str = "WARNING", scope: dict | None = None) -> dict:
+    """`scope`: Scope.to_settings() of the campaign; every request (redirect hops,
+    DNS answers, a rendered page's sub-resources) is checked against it."""
     settings = {
         "BOT_NAME": "guidecheck",
         "USER_AGENT": USER_AGENT,
@@ -54,6 +43,12 @@ def scrapy_settings(*, obey_robots: bool = True, concurrency: int = 16, per_host
         # output workers per response costs more than it brings (measured).
         "CONCURRENT_ITEMS": 4,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+        # Scope and snapshots are wired here, from settings (not from the spider).
+        "GUIDECHECK_SCOPE": scope or {},
+        "DNS_RESOLVER": "guidecheck.crawler.middleware.ScopedResolver",
+        "ITEM_PIPELINES": {"guidecheck.crawler.pipelines.GatheredPipeline": 100},
+        "DOWNLOADER_MIDDLEWARES": {"guidecheck.crawler.middleware.ScopeMiddleware": 50,
+                                   "guidecheck.crawler.middleware.SnapshotMiddleware": 950},
     }
     if render:
         launch = {"headless": True, "args": CHROMIUM_ARGS}
@@ -70,5 +65,6 @@ def scrapy_settings(*, obey_robots: bool = True, concurrency: int = 16, per_host
             "PLAYWRIGHT_MAX_CONTEXTS": 2,
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout * 1000,
             "PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER": True,
+            "PLAYWRIGHT_ABORT_REQUEST": "guidecheck.crawler.middleware.abort_out_of_scope",
         })
     return settings

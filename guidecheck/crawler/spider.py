@@ -6,10 +6,7 @@ Every response passes SnapshotMiddleware, so it is kept as evidence and a
 resumed crawl is served from what it already has."""
 from __future__ import annotations
 
-import asyncio
 import json
-import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
@@ -34,7 +31,7 @@ from twisted.internet.error import (
 )
 from w3lib.url import add_or_replace_parameter
 
-from .itemcheck import Fetched, check_item
+from .itemcheck import Fetched
 from .profiles import Profile
 
 NEXT_PAGE_TEXTS = ("下一页", "下页", "后页", "›", "»", ">")
@@ -75,6 +72,8 @@ def failure_reason(failure) -> str:
         return "响应过大或不结束（超过大小上限被截断）"
     if failure.check(ResponseDataLossError, ConnectionLost, DownloadFailedError):
         return "连接被重置或中断"
+    if failure.check(IgnoreRequest) and text.startswith("out of scope: "):
+        return f"地址或其重定向指向本次抓取范围以外（{text[len('out of scope: '):]}），未抓取"
     if failure.check(IgnoreRequest):
         if "robots" in text.lower() or "Forbidden by robots" in text:
             return "robots.txt 禁止抓取"
@@ -108,12 +107,6 @@ class GuideSpider(scrapy.Spider):
         self.sampling = sampling  # {"month": "2026-11", "size": 20}: draw before fetching guides
         self.seen_listing: dict[int, set[str]] = {}
         self.notes: list[str] = []
-        # Extraction and checks run in a worker process, so the crawl's own process
-        # (one core: scrapy, snapshots, the store) keeps fetching meanwhile.
-        self.checker = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-
-    def closed(self, reason):
-        self.checker.shutdown(wait=True)
 
     # --- used by SnapshotMiddleware
     def known_fetches(self) -> dict[tuple[str, str], str]:
@@ -296,11 +289,13 @@ class GuideSpider(scrapy.Spider):
     def _fail(self, state: PendingItem, url: str, reason: str) -> None:
         """No usable response: kept as a fetch with its reason, so replay sees it too."""
         self.store.record_fetch(self.campaign_id, url, None, "guide", item_id=state.item_id, error=reason)
-        self._finish(state, Fetched(url=url, error=reason))
+        self.store.mark_gathered(self.campaign_id, state.item_id)
+        if self.progress:
+            self.progress.done()
 
     async def parse_guide(self, response):
         state: PendingItem = response.meta["state"]
-        state.main = Fetched(url=response.url, body=response.body, status=response.status)
+        state.main = Fetched(url=response.url, status=response.status)  # the body is in its snapshot
         state.sha = response.meta.get("snapshot_sha")
         texts = state.department.profile.guide.extra_links
         if texts and hasattr(response, "css") and response.status < 400:
@@ -314,7 +309,7 @@ class GuideSpider(scrapy.Spider):
         if state.extra_queue:
             yield self._extra_request(state)
         else:
-            await self._check_and_save(state)
+            yield self._gathered(state)
 
     def _extra_request(self, state: PendingItem) -> scrapy.Request:
         url = state.extra_queue.pop(0)
@@ -324,11 +319,11 @@ class GuideSpider(scrapy.Spider):
 
     async def parse_extra(self, response):
         state: PendingItem = response.meta["state"]
-        state.extras.append(Fetched(url=response.url, body=response.body, status=response.status, role="extra"))
+        state.extras.append(Fetched(url=response.url, status=response.status, role="extra"))
         if state.extra_queue:
             yield self._extra_request(state)
         else:
-            await self._check_and_save(state)
+            yield self._gathered(state)
 
     async def extra_failed(self, failure):
         state: PendingItem = failure.request.meta["state"]
@@ -336,19 +331,12 @@ class GuideSpider(scrapy.Spider):
         if state.extra_queue:
             yield self._extra_request(state)
         else:
-            await self._check_and_save(state)
+            yield self._gathered(state)
 
-    async def _check_and_save(self, state: PendingItem) -> None:
-        future = self.checker.submit(check_item, state.main, state.extras, None, self.codes, self.context)
-        self._save(state, await asyncio.wrap_future(future))
-
-    def _finish(self, state: PendingItem, main: Fetched) -> None:
-        """An item with no usable response: no page to parse, checked here at once."""
-        self._save(state, check_item(main, state.extras, None, self.codes, self.context))
-
-    def _save(self, state: PendingItem, outcome) -> None:
-        self.store.save_item_results(self.campaign_id, state.item_id, state.sha,
-                                     [(g.record, g.findings) for g in outcome.guides],
-                                     status="fetched" if not outcome.error else "error", error=outcome.error or None)
+    def _gathered(self, state: PendingItem) -> dict:
+        """Every page of the item is fetched (and kept by SnapshotMiddleware): the
+        item goes to the item pipeline, which records it as gathered. Extraction
+        and checks are later phases (guidecheck/pipeline.py), not the crawl's."""
         if self.progress:
             self.progress.done()
+        return {"campaign_id": self.campaign_id, "item_id": state.item_id}

@@ -36,6 +36,8 @@ from urllib.parse import urlsplit, urlunsplit
 from ..errors import CatalogError
 from ..model import GuideRecord
 from .config import JourneyProfile, journey_profile
+from ..stopping import stopping
+from .pool import use_scope
 from .portal_pages import BranchSpec, check_homepage, fetch_page, review_findings, site_marks
 from .result import journey_from_dict
 from .runner import JourneyOptions, JourneySpec, run_journeys_async
@@ -44,10 +46,18 @@ J_CODES = ("J001", "J002", "J003")
 
 
 def _stores(db_path: Path):
-    from ..crawler.campaign import open_stores, snapshot_root
+    from ..snapshots import SnapshotStore, snapshot_root
+    from ..store import Store
 
-    store, snapshots = open_stores(Path(db_path))
-    return store, snapshots, snapshot_root(Path(db_path))
+    db_path = Path(db_path)
+    store = Store(db_path)
+    return store, SnapshotStore(snapshot_root(db_path), store), snapshot_root(db_path)
+
+
+def _scope(store, campaign_id: int):
+    from ..scope import scope_for_campaign
+
+    return scope_for_campaign(store, campaign_id)
 
 
 # ---------------------------------------------------------------- journeys
@@ -107,7 +117,7 @@ def _attach(store, campaign_id: int, item_id: int, result_json: dict) -> int:
 
 def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None = None) -> int:
     """Run the journeys of the campaign's checked items; returns how many ran."""
-    from ..crawler.progress import Progress
+    from ..progress import Progress
 
     options = options or JourneyOptions()
     store, _, root = _stores(db_path)
@@ -119,6 +129,8 @@ def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None
     progress = Progress("在线办理路径", total=len(todo))
 
     def keep(spec: JourneySpec, result) -> None:
+        if stopping():
+            return  # Ctrl-C: a journey cut short stays pending, never a J003
         item_id = by_spec[id(spec)]
         result.screenshot = _relative(result.screenshot, root)
         result.trace = _relative(result.trace, root)
@@ -127,7 +139,8 @@ def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None
         _attach(store, campaign_id, item_id, data)
         progress.done()
 
-    asyncio.run(run_journeys_async([spec for _, spec in todo], options, on_result=keep))
+    with use_scope(_scope(store, campaign_id)):
+        asyncio.run(run_journeys_async([spec for _, spec in todo], options, on_result=keep))
     progress.close()
     attach_journey_findings(db_path, campaign_id)
     return len(todo)
@@ -232,20 +245,22 @@ def portal_page_specs(store, campaign_id: int, options: PortalPageOptions) -> tu
 
 def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptions | None = None) -> int:
     """Check the campaign's homepages in the browser; returns how many were checked."""
-    from ..crawler.progress import Progress
+    from ..progress import Progress
     from .pool import BrowserPool
 
     options = options or PortalPageOptions()
     store, snapshots, _ = _stores(db_path)
     pages, branch = portal_page_specs(store, campaign_id, options)
     if not options.redo:
-        done = {row["url"] for row in store.portal_pages(campaign_id) if row["status"] == "ok"}
+        done = {row["url"] for row in store.portal_pages(campaign_id)}  # checked once, error or not
         pages = [p for p in pages if p.url not in done]
     if not pages:
         return 0
     progress = Progress("检查网站首页", total=len(pages))
 
     def keep(page: PageSpec, fetched: dict) -> None:
+        if stopping():
+            return  # Ctrl-C: the page stays unchecked, never a finding
         row = {"url": page.url, "role": page.role, "name": page.name, "department_id": page.department_id,
                "final_url": fetched["final_url"], "http_status": fetched["status"]}
         status = fetched["status"] or 0
@@ -268,7 +283,7 @@ def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptio
         progress.done()
 
     async def main():
-        async with BrowserPool(options.chromium, options.contexts) as pool:
+        async with BrowserPool(options.chromium, options.contexts, scope=_scope(store, campaign_id)) as pool:
             lanes = asyncio.Semaphore(options.contexts)
 
             async def one(page):

@@ -1,0 +1,43 @@
+"""Ctrl-C and process lifetime for the long commands (crawl, campaign run).
+
+- `install()`: the first SIGINT (or SIGTERM) sets STOP and raises
+  KeyboardInterrupt in the main thread. Phases check `stopping()` before they
+  record anything, so work cut short stays pending and is never stored as a
+  finding (a journey whose browser died under Ctrl-C is not a J003); the
+  command exits with status 130 and a rerun continues.
+- `die_with_parent()`: in a child process (process-pool workers), ask Linux to
+  kill it when its parent dies (PR_SET_PDEATHSIG), so that kill -9 of the
+  command leaves no worker behind. Playwright's driver exits when its pipe
+  closes and takes Chromium with it.
+"""
+from __future__ import annotations
+
+import ctypes
+import signal
+import threading
+
+STOP = threading.Event()
+PR_SET_PDEATHSIG = 1
+
+
+def _handler(signum, frame):
+    STOP.set()
+    raise KeyboardInterrupt
+
+
+def install() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _handler)
+        signal.signal(signal.SIGTERM, _handler)
+
+
+def stopping() -> bool:
+    return STOP.is_set()
+
+
+def die_with_parent() -> None:
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: workers end when their pipe closes
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
