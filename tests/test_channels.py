@@ -312,3 +312,31 @@ def test_unread_channel_guides_and_listings_never_deduct(campaign):
     attach_second_channels(store, campaign_id, inputs)
     assert getattr(inputs[0], "second_channel", None) is None
     assert any("未比对" in n for n in store.notes(campaign_id))
+
+
+def test_channel_fetcher_refuses_private_targets_before_connecting():
+    """Without the campaign's allowance, a channel URL on a loopback or metadata
+    address is refused with a reason, and the listener never sees a connection."""
+    import asyncio
+    import socket
+
+    from guidecheck.channels.fetch import ChannelFetcher
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    port = listener.getsockname()[1]
+
+    async def fetch_all():
+        async with ChannelFetcher(allow_private=False, timeout=3, retries=0) as fetcher:
+            return [await fetcher.get(u) for u in (f"http://127.0.0.1:{port}/bszn/",
+                                                   "http://169.254.169.254/latest/meta-data/")]
+
+    try:
+        pages = asyncio.run(fetch_all())
+        with pytest.raises(BlockingIOError):
+            listener.accept()
+    finally:
+        listener.close()
+    assert all(p.status is None and "范围" in p.error for p in pages), [p.error for p in pages]

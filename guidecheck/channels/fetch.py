@@ -2,12 +2,13 @@
 profile's rules: HTML links or a paged JSON endpoint, as the guide spider reads
 them) and the guides of the items the phase wants.
 
-Scope as for the crawl: only the channel's own host is requested, and a host
-on a private address only when the campaign allows it (tests, intranet)."""
+Scope as for the crawl (guidecheck/scope.py): a private, loopback, link-local
+or metadata address is refused unless the campaign allows private targets
+(tests, intranet), for the URL as written, every DNS answer and every
+redirect hop."""
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -16,14 +17,16 @@ import aiohttp
 from parsel import Selector
 from w3lib.url import add_or_replace_parameter
 
-from ..crawler.links import USER_AGENT, _ScopedResolver, is_private_address
+from ..crawler.links import USER_AGENT, OutOfScope, _ScopedResolver
 from ..crawler.profiles import Profile
 from ..crawler.spider import GUIDE_HREF_HINTS, NEXT_PAGE_TEXTS
 from ..errors import InputError
 from ..extract.decode import decode_html
+from ..scope import Scope, reason_text
 
 MAX_BYTES = 8 * 1024 * 1024
 RETRY_STATUS = {429, 500, 502, 503, 504}
+MAX_REDIRECTS = 10
 
 
 @dataclass
@@ -39,14 +42,14 @@ class ChannelFetcher:
     """One aiohttp session for a channel phase; `get(url)` never raises."""
 
     def __init__(self, *, allow_private: bool, timeout: float = 20.0, concurrency: int = 4, retries: int = 1):
-        self.allow_private = allow_private
+        self.scope = Scope(any_private=allow_private)
         self.timeout = timeout
         self.retries = retries
         self.sem = asyncio.Semaphore(concurrency)
         self.session: aiohttp.ClientSession | None = None
 
     async def __aenter__(self) -> ChannelFetcher:
-        connector = aiohttp.TCPConnector(limit=0, resolver=None if self.allow_private else _ScopedResolver())
+        connector = aiohttp.TCPConnector(limit=0, resolver=_ScopedResolver(self.scope))
         self.session = aiohttp.ClientSession(connector=connector, headers={"User-Agent": USER_AGENT},
                                              timeout=aiohttp.ClientTimeout(total=self.timeout))
         return self
@@ -54,32 +57,40 @@ class ChannelFetcher:
     async def __aexit__(self, *exc) -> None:
         await self.session.close()
 
-    def _private_literal(self, url: str) -> bool:
-        try:
-            return is_private_address(ipaddress.ip_address((urlsplit(url).hostname or "").strip("[]")))
-        except ValueError:
-            return False
+    async def _fetch(self, url: str) -> Page:
+        """One try, following redirects by hand so that each hop is checked."""
+        for _hop in range(MAX_REDIRECTS + 1):
+            why = self.scope.refuse_url(url)
+            if why:
+                return Page(url, error=f"地址不在抓取范围内（{reason_text(why)}），未抓取")
+            async with self.session.get(url, allow_redirects=False) as resp:
+                if resp.status in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
+                    url = urljoin(str(resp.url), resp.headers["Location"])
+                    continue
+                body = await resp.content.read(MAX_BYTES + 1)
+                if len(body) > MAX_BYTES:
+                    return Page(str(resp.url), error="响应过大，超过大小上限")
+                return Page(str(resp.url), resp.status, body, dict(resp.headers))
+        return Page(url, error="重定向过多（可能是重定向循环）")
 
     async def get(self, url: str) -> Page:
-        if not self.allow_private and self._private_literal(url):
-            return Page(url, error="地址为内网或本机地址，未抓取")
         last = Page(url, error="未取得页面")
         for attempt in range(self.retries + 1):
             if attempt:
                 await asyncio.sleep(0.5 * attempt)
             async with self.sem:
                 try:
-                    async with self.session.get(url, max_redirects=10) as resp:
-                        body = await resp.content.read(MAX_BYTES + 1)
-                        if len(body) > MAX_BYTES:
-                            return Page(str(resp.url), error="响应过大，超过大小上限")
-                        last = Page(str(resp.url), resp.status, body, dict(resp.headers))
+                    last = await self._fetch(url)
                 except TimeoutError:
                     last = Page(url, error="请求超时")
-                except aiohttp.TooManyRedirects:
-                    return Page(url, error="重定向过多（可能是重定向循环）")
-                except (aiohttp.ClientError, OSError) as exc:
+                except (aiohttp.ClientConnectorError, OSError) as exc:
+                    if isinstance(getattr(exc, "os_error", exc), OutOfScope):
+                        return Page(url, error="地址解析为内网或本机地址，未抓取")
                     last = Page(url, error=f"连接失败（{type(exc).__name__}）")
+                except aiohttp.ClientError as exc:
+                    last = Page(url, error=f"连接失败（{type(exc).__name__}）")
+            if last.error.startswith(("地址不在", "重定向过多", "响应过大")):
+                return last
             if not last.error and last.status not in RETRY_STATUS:
                 return last
         return last
