@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..catalog import rules
 from ..model import Finding, GuideRecord
+from .common import settle_uncertain
 
 Check = Callable[[GuideRecord, "CheckContext"], Iterable[Finding]]
 
@@ -85,14 +86,26 @@ def run_checks(record: GuideRecord, codes: Iterable[str] | None = None,
     from . import load_all  # noqa: F401  (registers every family)
 
     context = context or CheckContext()
-    wanted = set(codes) if codes is not None else set(REGISTRY)
     out: list[Finding] = []
-    for code in sorted(REGISTRY):
-        if code in wanted:
-            out.extend(REGISTRY[code](record, context))
-    from .common import settle_uncertain
+    for code, check in _ordered(None if codes is None else frozenset(codes)):
+        out.extend(check(record, context))
 
     return settle_uncertain(record, out)
+
+
+_ORDER: dict = {}
+
+
+def _ordered(wanted: frozenset | None) -> list:
+    """(code, check) pairs to run, in code order: computed once per set of codes
+    (a run checks every guide with the same codes)."""
+    key = (wanted, len(REGISTRY))
+    hit = _ORDER.get(key)
+    if hit is None:
+        if len(_ORDER) > 64:
+            _ORDER.clear()
+        hit = _ORDER[key] = [(c, REGISTRY[c]) for c in sorted(REGISTRY) if wanted is None or c in wanted]
+    return hit
 
 
 def run_department_checks(records: list[GuideRecord], codes: Iterable[str] | None = None,
