@@ -25,6 +25,7 @@ from .labels import normalize_label
 from .text import collapse
 
 _HINTS_FILE = catalog.DATA_DIR / "html_hints.yaml"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @functools.cache
@@ -90,9 +91,14 @@ def prepare_form_fields(root, low: bytes) -> None:
                     _as_text(el, el.get("value"))
                 else:
                     _as_text(el, el.text, "div")
-    if b"<button" in low and any(w in low for w in _toggle_words()):
-        for el in _toggle_buttons()(root):
-            el.tag = "span"
+    if b"<button" in low:
+        # the page's few buttons first: the scan for toggle words (a dozen
+        # passes over the bytes) only when one of them may toggle
+        _, toggles, tcls = _form_hints()
+        hits = [el for el in root.iter("button") if _toggles(el, toggles, tcls)]
+        if hits and any(w in low for w in _toggle_words()):
+            for el in hits:
+                el.tag = "span"
 
 
 @functools.cache
@@ -103,12 +109,15 @@ def _ro_fields() -> etree.XPath:
     return etree.XPath(f"//input[{has}] | //textarea[{has}]")
 
 
-@functools.cache
-def _toggle_buttons() -> etree.XPath:
-    _, toggles, tcls = _form_hints()
-    tests = [f"@{a}" for a in toggles] + [
-        f"contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{w}')" for w in tcls]
-    return etree.XPath(f"//button[{' or '.join(tests) or 'false()'}]")
+def _toggles(el, toggles, tcls) -> bool:
+    """A button that toggles a collapsed part: one of the toggle attributes, or
+    a class holding one of the toggle words (in ASCII lower case)."""
+    for a in toggles:
+        if el.get(a) is not None:
+            return True
+    cls = el.get("class") or ""
+    low = cls.lower() if cls.isascii() else cls.translate(_ASCII_LOWER)
+    return any(w in low for w in tcls)
 
 
 # ---------------------------------------------------------------- step components
@@ -229,9 +238,6 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
     dur = first.duration or duration_of(detail)
     return ProcessStep(name=first.name, duration=dur,
                        detail=" ".join(x for x in (first.detail, detail) if x) or None)
-
-
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 def _with_class(body, words: tuple[str, ...]):
