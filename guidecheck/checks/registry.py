@@ -19,6 +19,7 @@ Check = Callable[[GuideRecord, "CheckContext"], Iterable[Finding]]
 REGISTRY: dict[str, Check] = {}
 DepartmentCheck = Callable[[list[GuideRecord], "CheckContext"], Iterable[tuple[int, Finding]]]
 DEPARTMENT_REGISTRY: dict[str, DepartmentCheck] = {}
+_ORDER: dict = {}  # set of codes (None: all) -> the registered codes to run, in order; rule() clears it
 
 
 class CheckContext:
@@ -48,6 +49,7 @@ def rule(code: str) -> Callable[[Check], Check]:
         if code in REGISTRY:
             raise KeyError(f"rule {code} registered twice")
         REGISTRY[code] = fn
+        _ORDER.clear()
         return fn
 
     return wrap
@@ -87,24 +89,19 @@ def run_checks(record: GuideRecord, codes: Iterable[str] | None = None,
 
     context = context or CheckContext()
     out: list[Finding] = []
-    for code, check in _ordered(None if codes is None else frozenset(codes)):
-        out.extend(check(record, context))
-
+    for code in _ordered(None if codes is None else frozenset(codes)):
+        out.extend(REGISTRY[code](record, context))
     return settle_uncertain(record, out)
 
 
-_ORDER: dict = {}
-
-
-def _ordered(wanted: frozenset | None) -> list:
-    """(code, check) pairs to run, in code order: computed once per set of codes
-    (a run checks every guide with the same codes)."""
-    key = (wanted, len(REGISTRY))
-    hit = _ORDER.get(key)
+def _ordered(wanted: frozenset | None) -> list[str]:
+    """The codes to run, in code order: computed once per set of codes (a run
+    checks every guide with the same codes)."""
+    hit = _ORDER.get(wanted)
     if hit is None:
         if len(_ORDER) > 64:
             _ORDER.clear()
-        hit = _ORDER[key] = [(c, REGISTRY[c]) for c in sorted(REGISTRY) if wanted is None or c in wanted]
+        hit = _ORDER[wanted] = [c for c in sorted(REGISTRY) if wanted is None or c in wanted]
     return hit
 
 
