@@ -28,8 +28,12 @@ _TRAILING = regex.compile(r"[\s\p{P}]+$")
 _SPACES = regex.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=16384)
 def nfkc(text: str) -> str:
-    """Full-width digits, letters and punctuation to their ASCII forms, dashes to '-'."""
+    """Full-width digits, letters and punctuation to their ASCII forms, dashes to '-'.
+    Cached: several rules normalise the same element texts of one record."""
+    if text.isascii():  # NFKC leaves ASCII as it is, and no dash to map is ASCII
+        return text
     return unicodedata.normalize("NFKC", text).translate(_DASHES)
 
 

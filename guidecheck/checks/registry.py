@@ -12,12 +12,14 @@ from collections.abc import Callable, Iterable, Iterator
 
 from ..catalog import rules
 from ..model import Finding, GuideRecord
+from .common import settle_uncertain
 
 Check = Callable[[GuideRecord, "CheckContext"], Iterable[Finding]]
 
 REGISTRY: dict[str, Check] = {}
 DepartmentCheck = Callable[[list[GuideRecord], "CheckContext"], Iterable[tuple[int, Finding]]]
 DEPARTMENT_REGISTRY: dict[str, DepartmentCheck] = {}
+_ORDER: dict = {}  # set of codes (None: all) -> the registered codes to run, in order; rule() clears it
 
 
 class CheckContext:
@@ -47,6 +49,7 @@ def rule(code: str) -> Callable[[Check], Check]:
         if code in REGISTRY:
             raise KeyError(f"rule {code} registered twice")
         REGISTRY[code] = fn
+        _ORDER.clear()
         return fn
 
     return wrap
@@ -85,14 +88,21 @@ def run_checks(record: GuideRecord, codes: Iterable[str] | None = None,
     from . import load_all  # noqa: F401  (registers every family)
 
     context = context or CheckContext()
-    wanted = set(codes) if codes is not None else set(REGISTRY)
     out: list[Finding] = []
-    for code in sorted(REGISTRY):
-        if code in wanted:
-            out.extend(REGISTRY[code](record, context))
-    from .common import settle_uncertain
-
+    for code in _ordered(None if codes is None else frozenset(codes)):
+        out.extend(REGISTRY[code](record, context))
     return settle_uncertain(record, out)
+
+
+def _ordered(wanted: frozenset | None) -> list[str]:
+    """The codes to run, in code order: computed once per set of codes (a run
+    checks every guide with the same codes)."""
+    hit = _ORDER.get(wanted)
+    if hit is None:
+        if len(_ORDER) > 64:
+            _ORDER.clear()
+        hit = _ORDER[wanted] = [c for c in sorted(REGISTRY) if wanted is None or c in wanted]
+    return hit
 
 
 def run_department_checks(records: list[GuideRecord], codes: Iterable[str] | None = None,

@@ -21,8 +21,12 @@ def _looks_like_json(data: bytes) -> bool:
 def _truncated(text: str) -> bool:
     """A whole document (it opens <html>) that never closes it was cut off.
     Fragments without <html> are accepted as they are."""
-    head = text[:2048].lower()
-    return "<html" in head and "</html>" not in text[-4096:].lower()
+    head = text[:2048]
+    if "<html" not in head and "<html" not in head.lower():
+        return False
+    tail = text[-4096:]
+    # lower() of a CJK tail is slow: only when the end tag is not in lower case
+    return "</html>" not in tail and "</html>" not in tail.lower()
 
 
 def extract(data: bytes, source: str, url: str = "", *, max_bytes: int = MAX_BYTES) -> list[GuideRecord]:

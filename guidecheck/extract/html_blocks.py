@@ -25,6 +25,7 @@ from .labels import normalize_label
 from .text import collapse
 
 _HINTS_FILE = catalog.DATA_DIR / "html_hints.yaml"
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 
 @functools.cache
@@ -90,9 +91,14 @@ def prepare_form_fields(root, low: bytes) -> None:
                     _as_text(el, el.get("value"))
                 else:
                     _as_text(el, el.text, "div")
-    if b"<button" in low and any(w in low for w in _toggle_words()):
-        for el in _toggle_buttons()(root):
-            el.tag = "span"
+    if b"<button" in low:
+        # the page's few buttons first: the scan for toggle words (a dozen
+        # passes over the bytes) only when one of them may toggle
+        _, toggles, tcls = _form_hints()
+        hits = [el for el in root.iter("button") if _toggles(el, toggles, tcls)]
+        if hits and any(w in low for w in _toggle_words()):
+            for el in hits:
+                el.tag = "span"
 
 
 @functools.cache
@@ -103,12 +109,15 @@ def _ro_fields() -> etree.XPath:
     return etree.XPath(f"//input[{has}] | //textarea[{has}]")
 
 
-@functools.cache
-def _toggle_buttons() -> etree.XPath:
-    _, toggles, tcls = _form_hints()
-    tests = [f"@{a}" for a in toggles] + [
-        f"contains(translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz'), '{w}')" for w in tcls]
-    return etree.XPath(f"//button[{' or '.join(tests) or 'false()'}]")
+def _toggles(el, toggles, tcls) -> bool:
+    """A button that toggles a collapsed part: one of the toggle attributes, or
+    a class holding one of the toggle words (in ASCII lower case)."""
+    for a in toggles:
+        if el.get(a) is not None:
+            return True
+    cls = el.get("class") or ""
+    low = cls.lower() if cls.isascii() else cls.translate(_ASCII_LOWER)
+    return any(w in low for w in tcls)
 
 
 # ---------------------------------------------------------------- step components
@@ -231,11 +240,19 @@ def _step_of(item, title, deco, content) -> ProcessStep | None:
                        detail=" ".join(x for x in (first.detail, detail) if x) or None)
 
 
-@functools.lru_cache(maxsize=64)
-def _class_finder(words: tuple[str, ...]) -> etree.XPath:
-    """Elements whose class holds one of the words (lower case), found by lxml."""
-    low = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    return etree.XPath("descendant::*[" + " or ".join(f"contains({low}, '{w}')" for w in words) + "]")
+def _with_class(body, words: tuple[str, ...]):
+    """Elements under `body` whose class, in ASCII lower case, holds one of the
+    words, in document order. A Python walk: an XPath translate() per element
+    cost about five times as much."""
+    lower = _ASCII_LOWER
+    for el in body.iterdescendants():
+        cls = el.get("class")
+        if cls:
+            low = cls.lower() if cls.isascii() else cls.translate(lower)
+            for w in words:
+                if w in low:
+                    yield el
+                    break
 
 
 def find_steps(body, low: bytes, skip: set) -> dict:
@@ -247,7 +264,7 @@ def find_steps(body, low: bytes, skip: set) -> dict:
         return {}
     groups: dict = {}
     search = token.search
-    for el in _class_finder(present)(body):
+    for el in _with_class(body, present):
         cls = el.get("class")
         if not cls or search(cls) is None:
             continue

@@ -79,10 +79,13 @@ def _fill_spans(pending: dict, row: list, col: int) -> int:
     return col
 
 
-def _grid(rows) -> list[list]:
-    """Rows of cell elements with row/col spans expanded (a spanned cell repeats)."""
+def _grid(rows, pending: dict | None = None) -> list[list]:
+    """Rows of cell elements with row/col spans expanded (a spanned cell repeats).
+    `pending` (the cells spanning down, updated in place) lets a later call go
+    on where an earlier one stopped: _grid(a, p) + _grid(b, p) == _grid(a + b)."""
     out: list[list] = []
-    pending: dict[int, list] = {}
+    if pending is None:
+        pending = {}
     for tr in rows:
         row: list = []
         col = 0
@@ -172,7 +175,10 @@ def _descriptions(grid, texts_of) -> bool:
 
 
 def _full_span(row, ncols: int) -> bool:
-    return ncols > 1 and len({id(c) for c in row}) == 1
+    if ncols <= 1 or not row:
+        return False
+    first = row[0]
+    return all(c is first for c in row)  # one cell spanning the row
 
 
 def _cell_links(cell, base: str):
@@ -322,11 +328,13 @@ def find_tables(root, base: str) -> tuple[dict, set]:
         if one is not None:
             structs[table] = one
             continue
-        head = _grid(rows[: _MAX_HEADER_ROWS + 1])
+        pending: dict = {}
+        head = _grid(rows[: _MAX_HEADER_ROWS + 1], pending)
         found = _find_header(head, texts_of)
         if found is None:
             continue
-        grid = _grid(rows) if len(rows) > len(head) else head
+        # the rows below the head, from where the head stopped (not the head again)
+        grid = head + _grid(rows[len(head):], pending) if len(rows) > len(head) else head
         kind, r, header = found
         head_texts = [texts_of[c] for c in grid[r]]
         data = grid[r + 1:]
