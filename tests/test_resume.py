@@ -102,8 +102,16 @@ def interrupt_in(phase_marker: str, db, tmp_path, sig: int) -> subprocess.Comple
         assert proc.returncode == 130 and stopped < 10, (proc.returncode, stopped)
     time.sleep(3)
     alive = {k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in _state(k)}
-    assert not alive, f"children outlived the command: {alive}"
+    assert not alive, f"children outlived the command: {[_cmdline(k) for k in alive]}"
     return proc
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read().replace(b"\0", b" ").decode("utf-8", "replace")[:200]
+    except OSError:
+        return str(pid)
 
 
 def _state(pid: int) -> str:

@@ -63,15 +63,17 @@ def _core(words) -> tuple[bytes, ...]:
     return tuple(sorted(w.encode() for w in ws if not any(o != w and o in w for o in ws)))
 
 
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def _as_text(el, text: str | None, tag: str = "span") -> None:
     """Turn a form field into plain text in place (its tail stays)."""
     tail = el.tail
-    for k in list(el.keys()):
-        del el.attrib[k]
+    el.attrib.clear()  # (deleting key by key re-encodes names a broken page may have mangled)
     for c in list(el):
         el.remove(c)
     el.tag = tag
-    el.text = text
+    el.text = _XML_UNSAFE.sub("", text) if text else text  # lxml refuses control characters
     el.tail = tail
 
 

@@ -16,7 +16,7 @@ import socket
 from pathlib import PurePath
 from urllib.parse import urljoin, urlsplit
 
-from ..crawler.links import is_private_address
+from ..scope import is_private_address
 from ..errors import InputError
 from ..offline import check_bytes
 
