@@ -100,8 +100,14 @@ def interrupt_in(phase_marker: str, db, tmp_path, sig: int) -> subprocess.Comple
     stopped = time.monotonic() - sent
     if sig == signal.SIGINT:
         assert proc.returncode == 130 and stopped < 10, (proc.returncode, stopped)
-    time.sleep(3)
-    alive = {k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in _state(k)}
+    # A worker still starting when its parent died (importing, before it could
+    # ask to die with it) notices at the end of its start-up: give it that time.
+    deadline = time.monotonic() + 20
+    while True:
+        alive = {k for k in kids if os.path.exists(f"/proc/{k}") and "zombie" not in _state(k)}
+        if not alive or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert not alive, f"children outlived the command: {[_cmdline(k) for k in alive]}"
     return proc
 
