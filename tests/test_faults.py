@@ -17,6 +17,7 @@ from aiohttp import web
 
 from guidecheck.crawler.links import check_links_sync
 from guidecheck.model import LinkResult
+from loopback import serve
 
 PAUSE = 0.8  # seconds between the first pass and the confirming one (short in tests)
 OPTIONS = dict(timeout=0.6, retries=2, backoff=0.05, allow_private=True, recheck_pause=PAUSE, retry_after_cap=2)
@@ -142,34 +143,9 @@ class RawServer:
 @pytest.fixture(scope="module")
 def server():
     state = FaultServer()
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    holder = {}
-
-    async def start():
-        app = web.Application()
-        app.router.add_route("GET", "/{tail:.*}", state.handle)
-        runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        holder["runner"] = runner
-        holder["port"] = runner.addresses[0][1]
-
-    def run():
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait(5)
-    state.base = f"http://127.0.0.1:{holder['port']}"
-    yield state
-    asyncio.run_coroutine_threadsafe(holder["runner"].cleanup(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    with serve(state.handle) as base:
+        state.base = base
+        yield state
 
 
 TRANSIENT = [f"/shield/{name}" for name in SHIELDS] + [

@@ -4,7 +4,6 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
-import threading
 import time
 import uuid
 import zipfile
@@ -17,6 +16,7 @@ from aiohttp import web
 from guidecheck.crawler import links
 from guidecheck.crawler.links import USER_AGENT, check_links_sync
 from guidecheck.scope import Scope
+from loopback import serve
 
 FAST = dict(timeout=0.5, retries=1, backoff=0.05, allow_private=True, recheck_pause=0.05)
 SCOPE_REASON = "指向内网或本机地址，公众无法访问"
@@ -142,34 +142,9 @@ class LinkServer:
 @pytest.fixture(scope="module")
 def server():
     state = LinkServer()
-    loop = asyncio.new_event_loop()
-    ready = threading.Event()
-    holder = {}
-
-    async def start():
-        app = web.Application()
-        app.router.add_route("GET", "/{tail:.*}", state.handle)
-        runner = web.AppRunner(app, shutdown_timeout=0.1)
-        await runner.setup()
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        holder["runner"] = runner
-        holder["port"] = runner.addresses[0][1]
-
-    def run():
-        asyncio.set_event_loop(loop)
-        loop.run_until_complete(start())
-        ready.set()
-        loop.run_forever()
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    ready.wait(5)
-    state.base = f"http://127.0.0.1:{holder['port']}"
-    yield state
-    asyncio.run_coroutine_threadsafe(holder["runner"].cleanup(), loop).result(5)
-    loop.call_soon_threadsafe(loop.stop)
-    thread.join(5)
+    with serve(state.handle) as base:
+        state.base = base
+        yield state
 
 
 def check(server, *paths, expect_file=(), **options):

@@ -15,7 +15,6 @@ from guidecheck.offline import CheckedGuide, offline_codes
 from guidecheck.report_model import build_report_model
 from guidecheck.scoring import (
     DepartmentInput,
-    SecondChannel,
     finding_key,
     points_value,
     score_campaign,

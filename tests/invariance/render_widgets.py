@@ -212,7 +212,7 @@ class ZjDivGrid(Renderer):
                         label_attr='class="tit"', value_attr='class="con"')
         cols = mfields(st)
         head = "".join(f'<div class="{self.CLASSES[f].replace("_con", "_tit")}">{st.header(f)}</div>' for f in cols)
-        rows = "".join(f'<div class="sbcl_row">' + "".join(
+        rows = "".join('<div class="sbcl_row">' + "".join(
             f'<div class="{self.CLASSES[f]}">{mcell(st, m, f)}</div>' for f in cols) + "</div>" for m in g.materials)
         mats = f'<div id="sbcl"><div class="sbcl_head">{head}</div>{rows}</div>'
         steps = "".join(f'<li><span class="lc_name">{e(s.name)}</span><span class="lc_con">{step_text(st, s)}</span></li>'
