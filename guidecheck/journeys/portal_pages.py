@@ -180,42 +180,35 @@ def check_homepage(html: str, url: str, *, role: str, branch: BranchSpec | None 
     """The H findings of one rendered homepage (links resolved against `url`,
     the page's final URL; `evidence` the URL to name, default `url`). `role`
     government: H001 (needs `branch`) and H003; department: H002 (needs
-    `channels`) and H003."""
-    from ..checks.registry import finding
+    `channels`) and H003. This phase only observes the page; the catalog's
+    H rules (checks/portal.py) judge the observation."""
+    from ..checks.portal import observe_homepage
 
     if role not in ROLES:
         raise ValueError(f"unknown page role {role!r}")
-    out: list[Finding] = []
-    evidence = evidence or url
-    links = page_links(html, url)
-    if role == "government" and branch is not None and branch_link(links, branch) is None:
-        out.append(finding("H001", None, evidence, expected=branch.describe()))
-    if role == "department" and channels and channel_link(links, channels) is None:
-        out.append(finding("H002", None, evidence, expected="、".join(channels[:2])))
-    for key, found in site_marks(html, url).items():
-        if found is None:
-            out.append(finding("H003", None, evidence, mark=mark_title(key)))
-    return out
+    return _judge(observe_homepage(html, url, role=role, branch=branch, channels=channels, evidence=evidence))
 
 
 def review_findings(url: str, reason: str, *, role: str, branch: BranchSpec | None = None,
                     channels: list[str] | None = None) -> list[Finding]:
     """needs_review findings for a homepage that could not be fetched: one per
     rule that would have judged it."""
-    from ..catalog import rules
-    from ..checks.registry import finding
+    from ..checks.portal import unreachable_homepage
 
-    codes = (["H001"] if role == "government" and branch is not None else []) + \
-        (["H002"] if role == "department" and channels else []) + ["H003"]
-    out = []
-    for code in codes:
-        fields = {"reason": reason, "expected": "", "mark": "标识信息"}
-        f = finding(code, None, url, outcome="needs_review", **fields)
-        template = rules()[code].extra.get("review_message")
-        if template:
-            f.message = template.format(evidence=url, **fields)
-        out.append(f)
-    return out
+    return _judge(unreachable_homepage(url, reason, role=role, branch=branch, channels=channels))
+
+
+H_CODES = frozenset({"H001", "H002", "H003"})
+
+
+def _judge(observation) -> list[Finding]:
+    """The catalog's H rules run over one homepage observation."""
+    from ..checks import run_checks
+    from ..model import GuideRecord
+
+    record = GuideRecord(source=observation.url, url=observation.url)
+    record.homepage = observation
+    return run_checks(record, set(H_CODES))
 
 
 async def fetch_page(pool, url: str, *, timeout: float = 30.0, quiet_ms: int = 800) -> dict:
