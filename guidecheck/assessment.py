@@ -17,13 +17,14 @@ from .channels.roster import channel_settings
 from .crawler import roster as roster_mod
 from .crawler.campaign import CrawlOptions, open_stores
 from .errors import CatalogError
+from .catalog import codes_needing
 from .model import Finding
 from .offline import CheckedGuide, offline_codes
 from .schemes import load as load_scheme
 
-LINK_CODES = {"K001", "K002", "K003", "K004"}
-JOURNEY_CODES = {"J001", "J002", "J003"}
-PAGE_CODES = {"H001", "H002", "H003"}
+LINK_CODES = codes_needing("network")
+JOURNEY_CODES = codes_needing("browser", "J")
+PAGE_CODES = codes_needing("browser", "H")
 
 
 def create(db_path: Path, roster_path: Path, scheme_name: str, *, name: str | None = None,

@@ -112,6 +112,13 @@ def vocab_regex(key: str) -> regex.Pattern:
     return regex.compile("|".join(regex.escape(w) for w in sorted(value, key=len, reverse=True)))
 
 
+def codes_needing(needs: str, family: str | None = None) -> frozenset[str]:
+    """The codes whose `needs:` is `needs` (and, when given, of that family):
+    which phase a rule needs comes from the catalog, never from a list in code."""
+    return frozenset(code for code, meta in rules().items()
+                     if meta.needs == needs and (family is None or meta.family == family))
+
+
 def key_elements() -> list[str]:
     return [k for k, meta in labels()["elements"].items() if meta.get("key")]
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
+from ..catalog import codes_needing
 from ..errors import CatalogError
 from ..model import Link
 from ..offline import CheckedGuide, offline_codes
@@ -24,7 +25,7 @@ from ..snapshots import snapshot_root  # noqa: F401  (re-exported: used by calle
 from .settings import scrapy_settings
 from .spider import Department, GuideSpider
 
-LINK_CODES = {"K001", "K002", "K003", "K004"}
+LINK_CODES = codes_needing("network")
 RECHECK_CHUNK = 256  # items whose bodies are held in memory at once
 CHECKED_LINK_ROLES = {"form", "sample", "policy", "result_sample", "other"}
 FILE_ROLES = {"form", "sample"}

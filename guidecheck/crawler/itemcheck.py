@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..checks import CheckContext, run_checks
-from ..catalog import rules
+from ..catalog import codes_needing, rules
 from ..errors import InputError, NoGuideError
 from ..extract import extract
 from ..model import Finding, GuideRecord, LinkResult
@@ -85,7 +85,7 @@ def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str
         for record in records:
             for other in extra_records:
                 _merge(record, other)
-    codes = offline_codes() | {"K001", "K002", "K003", "K004"} if codes is None else codes
+    codes = offline_codes() | codes_needing("network") if codes is None else codes
     guides = []
     for record in records:
         if link_results:

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from ..catalog import codes_needing
 from ..errors import CatalogError
 from ..model import GuideRecord
 from .config import JourneyProfile, journey_profile
@@ -42,7 +43,7 @@ from .portal_pages import BranchSpec, check_homepage, fetch_page, review_finding
 from .result import journey_from_dict
 from .runner import JourneyOptions, JourneySpec, run_journeys_async
 
-J_CODES = ("J001", "J002", "J003")
+J_CODES = tuple(sorted(codes_needing("browser", "J")))
 
 
 def _stores(db_path: Path):

@@ -27,6 +27,7 @@ from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.html
 
+from ..catalog import codes_needing
 from ..model import Finding
 from .config import defaults
 
@@ -198,7 +199,7 @@ def review_findings(url: str, reason: str, *, role: str, branch: BranchSpec | No
     return _judge(unreachable_homepage(url, reason, role=role, branch=branch, channels=channels))
 
 
-H_CODES = frozenset({"H001", "H002", "H003"})
+H_CODES = codes_needing("browser", "H")
 
 
 def _judge(observation) -> list[Finding]:
