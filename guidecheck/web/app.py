@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
+from ..report_model import local_time, report_zone
 from . import api, pages
 from .data import CampaignData
 
@@ -71,6 +72,7 @@ def _filters(env: Environment) -> None:
 
     env.filters["short"] = lambda key: (key or "")[:12]
     env.filters["element"] = lambda key: element_title(key) if key else "—"
+    env.filters["local"] = lambda value: local_time(value, report_zone())  # Beijing time unless GUIDECHECK_TIMEZONE
     env.filters["num"] = lambda x: ("-" if x is None else (f"{x:g}" if isinstance(x, float) else str(x)))
 
 
