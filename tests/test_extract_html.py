@@ -20,7 +20,7 @@ from guidecheck.extract.text import collapse
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ROOT / "fixtures" / "pages"
-CORPUS = Path("/work/shared/corpus")
+CORPUS = ROOT.parent / "shared" / "corpus"  # ../shared beside the repo, as CI has it
 BASE = "https://zwfw.example.gov.cn/guide/item/1.html"
 
 
