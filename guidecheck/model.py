@@ -148,6 +148,8 @@ class GuideRecord:
     link_results: dict[str, LinkResult] = field(default_factory=dict)
     # Filled by the journey runner (a guidecheck.journeys result); None offline (J rules then stay silent).
     journey: object | None = None
+    # Filled by the homepage phase (a checks.portal.HomepageObservation); None otherwise (H rules stay silent).
+    homepage: object | None = None
     # Elements whose value the extractor is unsure of (a value that reads as a
     # label, competing values): their findings are needs_review, never fail.
     uncertain: set[str] = field(default_factory=set)
