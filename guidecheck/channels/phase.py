@@ -32,7 +32,7 @@ from ..compare import Guide, match_and_compare
 from ..compare import normalise as N
 from ..crawler import profiles
 from ..crawler.progress import Progress
-from ..crawler.itemcheck import _merge
+from ..crawler.itemcheck import merge_extra_pages
 from ..errors import InputError
 from ..extract import extract
 from ..model import GuideRecord
@@ -119,16 +119,7 @@ class _Portal:
 
 def _records(page: Page, extras: list[Page]) -> list[GuideRecord]:
     records = extract(page.body, page.url, page.url)
-    for extra in extras:
-        if extra.error or (extra.status or 0) >= 400 or not extra.body:
-            continue
-        try:
-            extra_records = extract(extra.body, extra.url, extra.url)
-        except InputError:
-            continue
-        for record in records:
-            for other in extra_records:
-                _merge(record, other)
+    merge_extra_pages(records, extras)
     return records
 
 

@@ -60,6 +60,21 @@ def _merge(main: GuideRecord, extra: GuideRecord) -> None:
     main.links.extend(link for link in extra.links if link.url not in known)
 
 
+def merge_extra_pages(records: list[GuideRecord], extras) -> None:
+    """Fill the guide's records from its extra pages (tabs served as pages):
+    each extra has url, body, status and error; an unusable one is skipped."""
+    for extra in extras:
+        if extra.error or not extra.body or (extra.status or 0) >= 400:
+            continue
+        try:
+            extra_records = extract(extra.body, extra.url, extra.url)
+        except InputError:
+            continue
+        for record in records:
+            for other in extra_records:
+                _merge(record, other)
+
+
 def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str, LinkResult] | None = None,
                codes: set[str] | None = None, context: CheckContext | None = None) -> ItemOutcome:
     """Check one item from its guide response, extra pages and link results."""
@@ -75,16 +90,7 @@ def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str
         return _missing(main.url, exc.reason, confirmed=True)
     except InputError as exc:  # truncated, malformed, binary, script-filled: the tool cannot tell
         return _missing(main.url, exc.reason, confirmed=False)
-    for extra in extras:
-        if extra.error or not extra.body or (extra.status or 0) >= 400:
-            continue
-        try:
-            extra_records = extract(extra.body, extra.url, extra.url)
-        except InputError:
-            continue
-        for record in records:
-            for other in extra_records:
-                _merge(record, other)
+    merge_extra_pages(records, extras)
     codes = offline_codes() | codes_needing("network") if codes is None else codes
     guides = []
     for record in records:
