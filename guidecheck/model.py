@@ -124,6 +124,24 @@ class LinkResult:
 
 
 @dataclass
+class FetchProblem:
+    """Why the guide's page could not be read: what E010 judges. `confirmed`
+    only when the guide is known to be missing (404/410, an empty page, a
+    reply saying there is no such item); otherwise the tool could not tell
+    (timeout, firewall, 5xx, a truncated or script-filled page)."""
+
+    reason: str
+    confirmed: bool = False
+
+    def to_json(self) -> dict:
+        return {"reason": self.reason, "confirmed": self.confirmed}
+
+    @classmethod
+    def from_json(cls, data: dict) -> FetchProblem:
+        return cls(reason=str(data.get("reason") or ""), confirmed=bool(data.get("confirmed")))
+
+
+@dataclass
 class GuideRecord:
     """A service guide turned into canonical elements (spec/elements.md).
 
@@ -153,6 +171,8 @@ class GuideRecord:
     # Elements whose value the extractor is unsure of (a value that reads as a
     # label, competing values): their findings are needs_review, never fail.
     uncertain: set[str] = field(default_factory=set)
+    # Set when the guide's page could not be read at all (the record is then empty): E010 judges it.
+    fetch_problem: FetchProblem | None = None
 
     def has(self, key: str) -> bool:
         """True when the element exists on the page (even if its value is empty)."""
@@ -201,9 +221,14 @@ class Finding:
 
 def record_to_store(record: GuideRecord) -> dict:
     """A record as the store keeps it: to_json() plus what a round trip needs
-    (url, family, present). Link results and journeys are observations of their
-    own, stored apart."""
-    return {**record.to_json(), "url": record.url, "family": record.family, "present": sorted(record.present)}
+    (url, family, present, uncertain, fetch_problem). Link results, journeys and
+    homepages are observations of their own, stored apart."""
+    out = {**record.to_json(), "url": record.url, "family": record.family, "present": sorted(record.present)}
+    if record.uncertain:
+        out["uncertain"] = sorted(record.uncertain)
+    if record.fetch_problem is not None:
+        out["fetch_problem"] = record.fetch_problem.to_json()
+    return out
 
 
 def record_from_store(data: dict) -> GuideRecord:
@@ -215,4 +240,6 @@ def record_from_store(data: dict) -> GuideRecord:
         process_steps=[ProcessStep(**st) for st in data.get("process_steps") or []],
         faq=[FaqPair(**q) for q in data.get("faq") or []],
         links=[Link(**link) for link in data.get("links") or []],
-        present=set(data.get("present") or []), family=data.get("family", "html"))
+        present=set(data.get("present") or []), family=data.get("family", "html"),
+        uncertain=set(data.get("uncertain") or []),
+        fetch_problem=FetchProblem.from_json(data["fetch_problem"]) if data.get("fetch_problem") else None)

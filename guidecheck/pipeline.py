@@ -2,20 +2,23 @@
 
     run_phases(db_path, campaign_id, options, browser=True) -> crawl stats | None
 
-Phases (store_pipeline.PHASES), each a task over the campaign's items whose
-completion is kept per item by the phase itself (fetches and records, link
-results, journeys, portal pages) and, once it has gone through every item,
-as a row of `phase_state`:
+Phases (store_pipeline.PHASES). The gather phases only record what they
+observed, each keeping its completion per item (fetches and records, link
+results, channel results, journeys, portal pages) and, once it has gone
+through every item, as a row of `phase_state`:
 
     fetch      scrapy: listings, guides, extra pages kept as snapshots; an item whose
                pages are all kept is recorded by the item pipeline (no parsing here)
-    extract    worker processes: records and offline findings from the snapshots
+    extract    worker processes: each item's records read from its snapshots
     links      aiohttp: every link target once (results saved one by one)
-    judge      items whose links have a problem are judged again with the link results
     channels   aiohttp: the sampled items on the departments' other channels, compared
-               with the portal (S001, S002; only when the roster lists channels)
-    journeys   Chromium: click-to-reach per item (its J findings attached at once)
-    homepages  Chromium: each department's homepage (H findings)
+               with the portal (only when the roster lists channels)
+    journeys   Chromium: click-to-reach per item
+    homepages  Chromium: each department's homepage
+
+Then one judge (judge.py) computes every item's findings from its records and
+all its observations and writes them once, item by item (marked per item), then
+the departments' own findings (H, S002).
 
 A phase already done is skipped; a phase cut short (kill -9, Ctrl-C) is run
 again and skips what it finished. The campaign is `done` only when every
@@ -31,12 +34,15 @@ from .stopping import install
 
 
 def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True) -> dict | None:
-    from .crawler.campaign import check_campaign_links, crawl, extract_items, finish
+    from .crawler.campaign import check_campaign_links, crawl, extract_items
+    from .judge import judge_campaign
     from .store import Store
 
     install()
     store = Store(db_path)
     stats = None
+    judged = store.phase_done(campaign_id, "judge")
+    before = {phase for phase, status in store.phases(campaign_id).items() if status == "done"}
     if not store.phase_done(campaign_id, "fetch"):
         stats = crawl(db_path, campaign_id, options)
         store.set_phase(campaign_id, "fetch")
@@ -46,24 +52,24 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
     if options.check_links and not store.phase_done(campaign_id, "links"):
         check_campaign_links(db_path, campaign_id, options)
         store.set_phase(campaign_id, "links")
-    if not store.phase_done(campaign_id, "judge"):
-        finish(db_path, campaign_id)
-        store.set_phase(campaign_id, "judge")
     if not store.phase_done(campaign_id, "channels"):
         from .channels.phase import gather_channels
 
         gather_channels(db_path, campaign_id, options)  # resumable: a channel already compared is skipped
         store.set_phase(campaign_id, "channels")
     if browser and options.journeys:
-        from .journeys.phases import (JourneyOptions, PortalPageOptions, attach_journey_findings,
-                                      check_portal_pages, run_journeys)
+        from .journeys.phases import JourneyOptions, PortalPageOptions, check_portal_pages, run_journeys
 
         if not store.phase_done(campaign_id, "journeys"):
-            attach_journey_findings(db_path, campaign_id)  # a judge pass replaced the items' findings
             run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium))
             store.set_phase(campaign_id, "journeys")
         if not store.phase_done(campaign_id, "homepages"):
             check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
             store.set_phase(campaign_id, "homepages")
+    gathered = any(phase != "judge" for phase in set(store.phases(campaign_id)) - before)
+    if gathered or not store.phase_done(campaign_id, "judge"):
+        # judged before this run gathered more (a crawl later run with the browser): judge all again
+        judge_campaign(store, campaign_id, redo=judged and gathered)
+        store.set_phase(campaign_id, "judge")
     store.set_campaign_status(campaign_id, "done")
     return stats

@@ -19,7 +19,7 @@ from sqlite_utils import Database, Migrations
 
 from .model import Finding, GuideRecord, LinkResult, record_to_store
 from .store_assessment import AssessmentTables, now_iso  # noqa: F401  (now_iso: used by others too)
-from .store_pipeline import PipelineTables, m007_pipeline
+from .store_pipeline import PipelineTables, m007_pipeline, m008_homepage_observations
 
 ITEM_STATUSES = ("pending", "fetched", "checked", "error", "unsampled")
 FETCH_KINDS = ("listing", "guide", "extra", "link")  # the usual kinds; others are stored as given
@@ -131,7 +131,8 @@ def _m006_journeys_portal_pages(db: Database) -> None:
 
 MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes,
                                                  _m004_sampling_rotation, _m005_review_decisions,
-                                                 _m006_journeys_portal_pages, m007_pipeline]
+                                                 _m006_journeys_portal_pages, m007_pipeline,
+                                                 m008_homepage_observations]
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_SET = "guidecheck"
 
@@ -351,26 +352,16 @@ class Store(AssessmentTables, PipelineTables):
     def save_item_results(self, campaign_id: int, item_id: int, snapshot_sha: str | None,
                           checked: list[tuple[GuideRecord, list[Finding]]], status: str = "checked",
                           error: str | None = None) -> None:
-        """Replace the item's records and findings with `checked` and set its status,
-        all in one transaction."""
+        """Records and their findings at once (a campaign built outside the pipeline:
+        the workbench's sample, tests): the gather side's save_item_records then the
+        judge side's save_item_findings, in one transaction."""
         if status not in ITEM_STATUSES:
             raise ValueError(f"unknown item status {status!r}")
         with self.db.atomic():
-            self.db.execute("DELETE FROM findings WHERE item_id = ?", [item_id])
-            self.db.execute("DELETE FROM records WHERE item_id = ?", [item_id])
-            rows = []
-            for record, findings in checked:
-                data = record_to_store(record)
-                record_id = self.db.conn.execute(
-                    "INSERT INTO records (campaign_id, item_id, snapshot_sha, record_json) VALUES (?, ?, ?, ?)",
-                    [campaign_id, item_id, snapshot_sha, json.dumps(data, ensure_ascii=False)]).lastrowid
-                rows.extend((campaign_id, item_id, record_id, f.rule, f.element, f.material, f.outcome, f.message,
-                             f.evidence) for f in findings)
-            self.db.conn.executemany(
-                "INSERT INTO findings (campaign_id, item_id, record_id, rule, element, material, outcome, message, "
-                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
-            self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? WHERE id = ?",
-                            [status, error, now_iso(), item_id])
+            self.save_item_records(campaign_id, item_id, snapshot_sha, [r for r, _ in checked], status, error)
+            ids = [row[0] for row in self.db.execute("SELECT id FROM records WHERE item_id = ? ORDER BY id", [item_id])]
+            self.save_item_findings(campaign_id, item_id, [(i, f) for i, (_, f) in zip(ids, checked)],
+                                    status=status)
 
     def records(self, campaign_id: int, item_id: int | None = None) -> list[dict]:
         """The stored records as GuideRecord.to_json() dicts (plus url and family),

@@ -148,34 +148,31 @@ class AssessmentTables:
                 [(campaign_id, item_id, record_id, f.rule, f.element, f.material, f.outcome, f.message, f.evidence)
                  for f in findings])
 
-    def save_portal_page(self, campaign_id: int, page: dict, findings: list[Finding]) -> None:
-        """Store (replace) one checked homepage and its H findings in one transaction.
-        `page`: url, role, name, department_id, final_url, http_status, status (ok |
-        error), reason, snapshot_sha, marks (dict). The findings have no item: their
-        department is findings.page_department_id, their evidence the page URL."""
-        with self.db.atomic():
-            self.db.execute("DELETE FROM findings WHERE campaign_id = ? AND item_id IS NULL AND evidence = ? "
-                            "AND rule IN ('H001', 'H002', 'H003')", [campaign_id, page["url"]])
-            self.db.execute(
+    def save_portal_page(self, campaign_id: int, page: dict) -> None:
+        """Store (replace) one checked homepage: url, role, name, department_id,
+        final_url, http_status, status (ok | error), reason, snapshot_sha, marks
+        (dict) and observation (HomepageObservation.to_json(): what the judge reads;
+        this writes no finding)."""
+        with self.db.conn:
+            self.db.conn.execute(
                 "INSERT INTO portal_pages (campaign_id, department_id, role, name, url, final_url, http_status, "
-                "status, reason, snapshot_sha, marks_json, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "status, reason, snapshot_sha, marks_json, observation_json, checked_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
                 "ON CONFLICT(campaign_id, url) DO UPDATE SET department_id = excluded.department_id, "
                 "role = excluded.role, name = excluded.name, final_url = excluded.final_url, "
                 "http_status = excluded.http_status, status = excluded.status, reason = excluded.reason, "
-                "snapshot_sha = excluded.snapshot_sha, marks_json = excluded.marks_json, checked_at = excluded.checked_at",
+                "snapshot_sha = excluded.snapshot_sha, marks_json = excluded.marks_json, "
+                "observation_json = excluded.observation_json, checked_at = excluded.checked_at",
                 [campaign_id, page.get("department_id"), page["role"], page.get("name", ""), page["url"],
                  page.get("final_url", ""), page.get("http_status"), page["status"], page.get("reason", ""),
-                 page.get("snapshot_sha"), json.dumps(page.get("marks") or {}, ensure_ascii=False), now_iso()])
-            self.db.conn.executemany(
-                "INSERT INTO findings (campaign_id, item_id, record_id, page_department_id, rule, element, material, "
-                "outcome, message, evidence) VALUES (?, NULL, NULL, ?, ?, ?, ?, ?, ?, ?)",
-                [(campaign_id, page.get("department_id"), f.rule, f.element, f.material, f.outcome, f.message,
-                  f.evidence) for f in findings])
+                 page.get("snapshot_sha"), json.dumps(page.get("marks") or {}, ensure_ascii=False),
+                 json.dumps(page["observation"], ensure_ascii=False), now_iso()])
 
     def portal_pages(self, campaign_id: int) -> list[dict]:
         out = []
         for row in self.db["portal_pages"].rows_where("campaign_id = ?", [campaign_id], order_by="rowid"):
             row["marks"] = json.loads(row.pop("marks_json") or "{}")
+            row["observation"] = json.loads(row.pop("observation_json", None) or "null")
             out.append(row)
         return out
 

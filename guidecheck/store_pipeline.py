@@ -1,19 +1,25 @@
-"""Store tables of the pipeline: what scope refused, and each phase's
-completion state per item (a campaign is complete only when every phase is).
+"""Store tables of the pipeline: what scope refused, each phase's completion
+state per item (a campaign is complete only when every phase is), and the
+writes of the two sides of the pipeline: gather phases save observations
+(`save_item_records`), the judge saves findings (`save_item_findings`,
+`save_department_findings`), the only place findings of a campaign are written.
 
-Mixed into Store (store.py); the migration that creates the tables is
-`m007_pipeline` there."""
+Mixed into Store (store.py); the migrations that create the tables are
+`m007_pipeline` and `m008_homepage_observations`."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from .model import Finding, GuideRecord, record_from_store
+from .model import Finding, GuideRecord, record_from_store, record_to_store
 from .store_assessment import now_iso
 
-PHASES = ("fetch", "extract", "links", "judge", "channels", "journeys", "homepages", "scoring", "report")
+PHASES = ("fetch", "extract", "links", "channels", "journeys", "homepages", "judge", "scoring", "report")
+_FINDING_COLUMNS = ("item_id", "record_id", "page_department_id", "rule", "element", "material", "outcome",
+                    "message", "evidence")
 
 
 def m007_pipeline(db: Database) -> None:
@@ -30,6 +36,12 @@ def m007_pipeline(db: Database) -> None:
                              foreign_keys=[("campaign_id", "campaigns", "id"), ("item_id", "items", "id")],
                              not_null={"campaign_id", "item_id", "phase"})
     db["item_phases"].create_index(["campaign_id", "phase", "item_id"], unique=True)
+
+
+def m008_homepage_observations(db: Database) -> None:
+    """A checked homepage keeps what was observed on it (checks.portal.HomepageObservation):
+    the judge reads it, the homepage phase writes no finding."""
+    db["portal_pages"].add_column("observation_json", str)
 
 
 @dataclass
@@ -60,6 +72,73 @@ class PipelineTables:
         for row in self.db["findings"].rows_where("campaign_id = ?", [campaign_id], order_by="id"):
             out.setdefault(row["record_id"], []).append(Finding.from_json(row))
         return out
+
+    # the two sides of the pipeline
+    def save_item_records(self, campaign_id: int, item_id: int, snapshot_sha: str | None,
+                          records: list[GuideRecord], status: str = "fetched", error: str | None = None) -> None:
+        """Gather side: replace the item's records (what the extract phase read) and set
+        its status, in one transaction. Its findings go with the old records: the judge
+        writes them again."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM findings WHERE item_id = ?", [item_id])
+            self.db.execute("DELETE FROM records WHERE item_id = ?", [item_id])
+            if self._phases_table():
+                self.db.execute("DELETE FROM item_phases WHERE item_id = ? AND phase = 'judge'", [item_id])
+            self.db.conn.executemany(
+                "INSERT INTO records (campaign_id, item_id, snapshot_sha, record_json) VALUES (?, ?, ?, ?)",
+                [(campaign_id, item_id, snapshot_sha, json.dumps(record_to_store(r), ensure_ascii=False))
+                 for r in records])
+            self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? WHERE id = ?",
+                            [status, error, now_iso(), item_id])
+
+    def save_item_findings(self, campaign_id: int, item_id: int, judged: list[tuple[int, list[Finding]]],
+                           status: str = "checked") -> None:
+        """Judge side: the item's findings ((record id, findings) per record) replace
+        its old ones, its status becomes `status` (an item whose page could not be
+        read stays `error`), and it is marked judged: one transaction."""
+        rows = [(item_id, record_id, None, f.rule, f.element, f.material, f.outcome, f.message, f.evidence)
+                for record_id, findings in judged for f in findings]
+        with self.db.atomic():
+            self._replace_findings(campaign_id, "item_id = ?", [item_id], rows)
+            self.db.execute("UPDATE items SET status = ?, updated_at = ? WHERE id = ? AND status != 'error'",
+                            [status, now_iso(), item_id])
+            if self._phases_table():
+                self.db.conn.execute("INSERT OR IGNORE INTO item_phases (campaign_id, item_id, phase, at) "
+                                     "VALUES (?, ?, 'judge', ?)", [campaign_id, item_id, now_iso()])
+
+    def _phases_table(self) -> bool:
+        """A store opened below m007 (tests of old files) has no per-item phases."""
+        return self.schema_version() >= 7
+
+    def save_department_findings(self, campaign_id: int, found: list[tuple[int | None, Finding]]) -> None:
+        """Judge side: the findings that belong to a department rather than a guide
+        (H, S002), (department id, finding) each, replace the old ones."""
+        rows = [(None, None, department_id, f.rule, f.element, f.material, f.outcome, f.message, f.evidence)
+                for department_id, f in found]
+        with self.db.atomic():
+            self._replace_findings(campaign_id, "item_id IS NULL", [], rows)
+
+    def _replace_findings(self, campaign_id: int, where: str, args: list, rows: list[tuple]) -> None:
+        """Make the findings matching `where` equal `rows`, writing only what changed:
+        a finding judged the same again keeps its row (and its id)."""
+        existing: dict[tuple, list[int]] = {}
+        for row in self.db.conn.execute(f"SELECT id, {', '.join(_FINDING_COLUMNS)} FROM findings "
+                                        f"WHERE campaign_id = ? AND {where} ORDER BY id", [campaign_id, *args]):
+            existing.setdefault(tuple(row[1:]), []).append(row[0])
+        wanted = Counter(rows)
+        stale = [i for key, ids in existing.items() for i in ids[wanted.get(key, 0):]]
+        missing = [key for key, n in wanted.items() for _ in range(max(0, n - len(existing.get(key, []))))]
+        self.db.conn.executemany("DELETE FROM findings WHERE id = ?", [(i,) for i in stale])
+        self.db.conn.executemany(
+            f"INSERT INTO findings (campaign_id, {', '.join(_FINDING_COLUMNS)}) VALUES (?, {', '.join('?' * 9)})",
+            [(campaign_id, *row) for row in missing])
+
+    def homepage_observations(self, campaign_id: int) -> list[tuple[int | None, str, object]]:
+        """(department id, URL, HomepageObservation) of every checked homepage."""
+        from .checks.portal import HomepageObservation
+
+        return [(row["department_id"], row["url"], HomepageObservation.from_json(row["observation"]))
+                for row in self.portal_pages(campaign_id) if row["observation"]]
 
     # refusals (scope.py)
     def add_refusal(self, campaign_id: int, url: str, reason: str, phase: str = "") -> None:

@@ -37,7 +37,10 @@ def test_v1_file_is_upgraded_and_keeps_its_data(tmp_path):
         assert ["campaign_id", "status"] not in index_columns(old, "items")
         cid = old.create_campaign("旧任务", scheme="fj-2020-dept")
         item = old.upsert_item(cid, old.add_department(cid, "市场监管局"), "k1", "事项", "http://x/1")
-        old.save_item_results(cid, item, None, [(GuideRecord(source="x"), [Finding("E001", "fee", "fail", "m")])])
+        # what version 1 wrote: a record and its finding (columns of m001 only)
+        record_id = old.db["records"].insert({"campaign_id": cid, "item_id": item, "record_json": '{"source": "x"}'}).last_pk
+        old.db["findings"].insert({"campaign_id": cid, "item_id": item, "record_id": record_id, "rule": "E001",
+                                   "element": "fee", "outcome": "fail", "message": "m"})
     with Store(path) as st:
         assert st.schema_version() == SCHEMA_VERSION
         assert ["campaign_id", "status"] in index_columns(st, "items")

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..model import GuideRecord
 from ..offline import CheckedGuide
 from .phase import channel_specs
-from .findings import S_CODES, sync_findings
+from .findings import S_CODES
 from .store import ChannelStore
 
 try:  # the scorer's own type once the rules branch is merged
@@ -75,7 +75,6 @@ def second_channels(store, campaign_id: int) -> dict[str, tuple[SecondChannel, d
 
 def attach_second_channels(store, campaign_id: int, inputs) -> dict[str, list[CheckedGuide]]:
     """Put the channel phase's findings on the department inputs (see module doc)."""
-    sync_findings(store, campaign_id)
     found = second_channels(store, campaign_id)
     extra: dict[str, list[CheckedGuide]] = {}
     for department in inputs:

@@ -39,7 +39,6 @@ from ..model import GuideRecord
 from .fetch import ChannelFetcher, Page, guide_target, read_listing
 from .roster import ChannelSpec
 from .store import ChannelStore
-from .findings import sync_findings
 
 _CODE_LIKE = re.compile(r"^[0-9A-Za-z][0-9A-Za-z\-_.]{3,}$")
 
@@ -285,7 +284,6 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
                 cstore.save_results(campaign_id, dept["id"], spec.name, rows)
                 stats["compared"] += 1
     progress.close()
-    sync_findings(store, campaign_id)
     return stats
 
 

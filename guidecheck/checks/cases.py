@@ -43,12 +43,12 @@ import yaml
 
 from ..catalog import CASE_DIR
 from ..errors import CatalogError
-from ..model import FaqPair, Finding, GuideRecord, Link, LinkResult, Material, ProcessStep
+from ..model import FaqPair, FetchProblem, Finding, GuideRecord, Link, LinkResult, Material, ProcessStep
 
 FINDING_FIELDS = {"rule", "element", "material", "outcome", "evidence", "message"}
 EXPECT_FIELDS = FINDING_FIELDS | {"evidence_contains", "message_contains", "record"}
 RECORD_FIELDS = {"source", "url", "elements", "materials", "process_steps", "faq", "links", "present", "family",
-                 "link_results", "journey", "homepage"}
+                 "link_results", "journey", "homepage", "fetch_problem", "uncertain"}
 
 
 @dataclass
@@ -157,7 +157,11 @@ def record_from_dict(data: dict, source: str = "case") -> GuideRecord:
     record = GuideRecord(source=data.get("source", source), url=data.get("url", ""), elements=elements,
                          materials=materials, process_steps=steps, faq=faq, links=links,
                          present=set(data.get("present") or []), family=data.get("family", "html"),
-                         link_results=link_results, journey=journey)
+                         link_results=link_results, journey=journey, uncertain=set(data.get("uncertain") or []))
+    if data.get("fetch_problem") is not None:  # the page could not be read (E010)
+        if not isinstance(data["fetch_problem"], dict):
+            raise CatalogError(f"{source}: fetch_problem 字段应为 {{reason, confirmed}}")
+        record.fetch_problem = FetchProblem.from_json(data["fetch_problem"])
     if homepage is not None:
         record.homepage = homepage  # the H rules read it (checks/portal.py)
     return record

@@ -148,6 +148,8 @@ def no_guide_evidence(record: GuideRecord) -> str | None:
     Fires when the record has no content at all; when its name is error-page
     wording (页面不存在, 未找到匹配的信息 …); or when it has no name and either
     holds error-page wording or almost nothing (under 20 characters in all)."""
+    if record.fetch_problem is not None:
+        return record.url or record.source or ""
     texts = [v.strip() for v in record.elements.values() if v and v.strip()]
     if not texts and not record.materials and not record.process_steps and not record.faq:
         return record.url or record.source or ""

@@ -18,7 +18,8 @@ missing, E003 placeholder value, E010 no guide.
 """
 from __future__ import annotations
 
-from ..catalog import element_title, key_elements
+from ..catalog import element_title, key_elements, rules
+from ..model import Finding
 from .common import element_text, is_empty, is_no_guide, is_placeholder, no_guide_evidence, report, required_elements
 from .registry import rule
 
@@ -57,6 +58,11 @@ def placeholder_value(record, context):
 
 @rule("E010")
 def no_guide(record, context):
+    problem = record.fetch_problem
+    if problem is not None:  # the page itself could not be read: fail only when confirmed missing
+        yield Finding(rule="E010", element=None, outcome="fail" if problem.confirmed else "needs_review",
+                      message=f"{rules()['E010'].title}：{problem.reason}", evidence=record.url or record.source)
+        return
     evidence = no_guide_evidence(record)
     if evidence is not None:
         yield report("E010", None, evidence)

@@ -1,9 +1,11 @@
-"""A crawl campaign end to end: crawl (scrapy), check links (aiohttp), then
-check every item once more from its snapshots with the link results: the same
-step `replay` runs, so a replay gives the live findings.
+"""The crawl side of a campaign: fetch (scrapy), extract the items' records
+from the snapshots, check links (aiohttp). These phases only observe; the
+judge (guidecheck/judge.py) writes the findings. `replay` extracts again from
+the snapshots and runs the same judge over the stored observations, so it
+gives the live findings by construction.
 
 One process runs one crawl (Twisted's reactor cannot restart); a campaign
-killed at any moment is resumed by running it again."""
+killed at any moment is resumed by running it again (guidecheck/pipeline.py)."""
 from __future__ import annotations
 
 import json
@@ -13,20 +15,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
-from ..catalog import codes_needing
 from ..errors import CatalogError
 from ..model import Link
-from ..offline import CheckedGuide, offline_codes
+from ..offline import CheckedGuide
 from . import profiles
-from .itemcheck import Fetched, check_item
+from .itemcheck import Fetched, read_item
 from .links import RECHECK_PAUSE
 from ..progress import Progress
 from ..snapshots import snapshot_root  # noqa: F401  (re-exported: used by callers of campaign)
 from .settings import scrapy_settings
 from .spider import Department, GuideSpider
 
-LINK_CODES = codes_needing("network")
-RECHECK_CHUNK = 256  # items whose bodies are held in memory at once
+READ_CHUNK = 256  # items whose bodies are held in memory at once
 CHECKED_LINK_ROLES = {"form", "sample", "policy", "result_sample", "other"}
 FILE_ROLES = {"form", "sample"}
 LINK_PAUSE_ENV = "GUIDECHECK_LINK_RECHECK_PAUSE"
@@ -153,67 +153,51 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
 
 
 def extract_items(db_path: Path, campaign_id: int) -> int:
-    """The extract phase: every gathered item without results yet is extracted
-    from its snapshots and checked with the offline rules (worker processes);
-    each item saved as it is done, so a killed run keeps what it finished."""
+    """The extract phase: every gathered item without records yet is read from
+    its snapshots (worker processes) and its records saved as it is done, so a
+    killed run keeps what it finished. No finding is written here."""
     store, snapshots = open_stores(db_path)
     todo = store.gathered_items(campaign_id) - store.items_with_results(campaign_id)
     if not todo:
         return 0
-    progress = Progress("提取与检查", total=len(todo))
-    results = recheck(store, snapshots, campaign_id, save=True, only_items=todo, codes=offline_codes(),
-                      status="fetched", progress=progress)
+    progress = Progress("提取指南", total=len(todo))
+    done = 0
+    for item, outcome in read_items(store, snapshots, campaign_id, only_items=todo):
+        store.save_item_records(campaign_id, item["id"], item.get("main_sha"), outcome.records,
+                                status="error" if outcome.error else "fetched", error=outcome.error or None)
+        progress.done()
+        done += 1
     progress.close()
-    return len(results)
+    return done
 
 
-def recheck(store, snapshots, campaign_id: int, *, save: bool, only_items: set[int] | None = None,
-            codes: set[str] | None = None, status: str = "checked",
-            progress: Progress | None = None) -> list[tuple[dict, CheckedGuide]]:
-    """Check items again from their snapshots and the stored link results: no
-    network. With save=True the results replace the stored ones (the item's
-    status set to `status`, or error). Extraction and checks run in worker
-    processes, a chunk of items at a time."""
+def read_items(store, snapshots, campaign_id: int, *, only_items: set[int] | None = None):
+    """(item, ItemOutcome) for the campaign's items read again from their
+    snapshots: no network. Extraction runs in worker processes, a chunk of
+    items at a time; workers die with this process."""
     from concurrent.futures import ProcessPoolExecutor
     import multiprocessing
 
-    link_results = store.link_results(campaign_id)
-    codes = offline_codes() | LINK_CODES if codes is None else codes
-    items = [item for item in store.items(campaign_id) if only_items is None or item["id"] in only_items]
-    # Each job carries only the results of the links its item's guide offered.
-    item_links: dict[int, set[str]] = {}
-    for record in store.records(campaign_id):
-        item_links.setdefault(record["item_id"], set()).update(link["url"] for link in record.get("links", []))
-    out = []
     from ..stopping import die_with_parent
 
+    items = [item for item in store.items(campaign_id) if only_items is None or item["id"] in only_items]
     pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
                                initializer=die_with_parent)
     try:
-        for start in range(0, len(items), RECHECK_CHUNK):
+        for start in range(0, len(items), READ_CHUNK):
             jobs = []
-            for item in items[start:start + RECHECK_CHUNK]:
+            for item in items[start:start + READ_CHUNK]:
                 main, extras = item_fetches(store, snapshots, campaign_id, item)
                 if main is not None:
-                    offered = item_links.get(item["id"], set())
-                    jobs.append((item, main, extras, {u: link_results[u] for u in offered if u in link_results}))
-            outcomes = pool.map(check_item, [j[1] for j in jobs], [j[2] for j in jobs], [j[3] for j in jobs],
-                                [codes] * len(jobs), chunksize=8)
+                    jobs.append((item, main, extras))
+            outcomes = pool.map(read_item, [j[1] for j in jobs], [j[2] for j in jobs], chunksize=8)
             for (item, *_), outcome in zip(jobs, outcomes):
-                if save:
-                    store.save_item_results(campaign_id, item["id"], item.get("main_sha"),
-                                            [(g.record, g.findings) for g in outcome.guides],
-                                            status="error" if outcome.error and status == "fetched" else status,
-                                            error=outcome.error or None)
-                if progress:
-                    progress.done()
-                out.extend((item, g) for g in outcome.guides)
+                yield item, outcome
     except BaseException:
         # Ctrl-C or a crash: stop now, unfinished items stay pending (workers die with us)
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     pool.shutdown(wait=True)
-    return out
 
 
 def item_fetches(store, snapshots, campaign_id: int, item: dict) -> tuple[Fetched | None, list[Fetched]]:
@@ -240,24 +224,19 @@ def item_fetches(store, snapshots, campaign_id: int, item: dict) -> tuple[Fetche
     return main, extras
 
 
-def finish(db_path: Path, campaign_id: int) -> int:
-    """Add the link findings: recheck the items that offer a link whose check found a
-    problem (the link rules are the only ones that read link results, so every other
-    item's crawl-time findings already are its final ones)."""
-    store, snapshots = open_stores(db_path)
-    problem_urls = {url for url, r in store.link_results(campaign_id).items() if r.status != "ok"}
-    affected = {record["item_id"] for record in store.records(campaign_id)
-                if any(link["url"] in problem_urls for link in record.get("links", []))}
-    results = recheck(store, snapshots, campaign_id, save=True, only_items=affected) if affected else []
-    store.mark_items_checked(campaign_id)
-    return len(results)
-
-
 def replay(db_path: Path, campaign_id: int) -> list[dict]:
-    """The campaign's findings recomputed from its snapshots, with no network."""
+    """The campaign's findings recomputed with no network: records read again
+    from the snapshots, judged with the stored observations by the live judge."""
+    from ..judge import judge_records, observations
+
     store, snapshots = open_stores(db_path)
-    return [dict(item_key=item["item_key"], **guide.to_json()) for item, guide in
-            recheck(store, snapshots, campaign_id, save=False)]
+    obs = observations(store, campaign_id)
+    out = []
+    for item, outcome in read_items(store, snapshots, campaign_id):
+        judged = judge_records(outcome.records, obs.for_item(item["id"]))
+        out.extend(dict(item_key=item["item_key"], **CheckedGuide(record, findings).to_json())
+                   for record, findings in zip(outcome.records, judged))
+    return out
 
 
 def dumps(rows: list[dict]) -> str:

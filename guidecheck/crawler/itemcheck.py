@@ -1,21 +1,20 @@
-"""From fetched bytes to checked guides: the one function the live crawl and
-`replay` both call, so a replay gives the same findings by construction.
+"""From fetched bytes to an item's records: the one function the extract phase
+and `replay` both call (the judge, guidecheck/judge.py, then gives both the
+same findings by construction).
 
-A fetch that failed becomes an E010 finding: `fail` only when the guide is
-confirmed missing (404/410, an empty page, a page with no guide at all, a
-portal reply saying there is no such item); `needs_review` when the tool could
-not tell (timeout, 403 from a firewall, 429, 5xx, a truncated or malformed
-answer, a page whose values arrive by script)."""
+A fetch that failed becomes a record carrying its `fetch_problem`, which E010
+judges: `fail` only when the guide is confirmed missing (404/410, an empty
+page, a page with no guide at all, a portal reply saying there is no such
+item); `needs_review` when the tool could not tell (timeout, 403 from a
+firewall, 429, 5xx, a truncated or malformed answer, a page whose values
+arrive by script)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..checks import CheckContext, run_checks
-from ..catalog import codes_needing, rules
 from ..errors import InputError, NoGuideError
 from ..extract import extract
-from ..model import Finding, GuideRecord, LinkResult
-from ..offline import CheckedGuide, offline_codes
+from ..model import FetchProblem, GuideRecord
 
 CONFIRMED_MISSING = {404, 410}
 
@@ -33,15 +32,13 @@ class Fetched:
 
 @dataclass
 class ItemOutcome:
-    guides: list[CheckedGuide] = field(default_factory=list)
+    records: list[GuideRecord] = field(default_factory=list)
     error: str = ""
 
 
 def _missing(url: str, reason: str, confirmed: bool) -> ItemOutcome:
-    record = GuideRecord(source=url, url=url)
-    f = Finding(rule="E010", element=None, outcome="fail" if confirmed else "needs_review",
-                message=f"{rules()['E010'].title}：{reason}", evidence=url)
-    return ItemOutcome([CheckedGuide(record, [f])], error=reason)
+    record = GuideRecord(source=url, url=url, fetch_problem=FetchProblem(reason, confirmed))
+    return ItemOutcome([record], error=reason)
 
 
 def _merge(main: GuideRecord, extra: GuideRecord) -> None:
@@ -49,6 +46,8 @@ def _merge(main: GuideRecord, extra: GuideRecord) -> None:
     for key, value in extra.elements.items():
         if key != "name" and key not in main.elements:
             main.elements[key] = value
+            if key in extra.uncertain:  # the extra page's doubt comes with its value
+                main.uncertain.add(key)
     if not main.faq and extra.faq:
         main.faq = extra.faq
     if not main.materials and extra.materials:
@@ -75,9 +74,8 @@ def merge_extra_pages(records: list[GuideRecord], extras) -> None:
                 _merge(record, other)
 
 
-def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str, LinkResult] | None = None,
-               codes: set[str] | None = None, context: CheckContext | None = None) -> ItemOutcome:
-    """Check one item from its guide response, extra pages and link results."""
+def read_item(main: Fetched, extras: list[Fetched] = ()) -> ItemOutcome:
+    """One item's records from its guide response and extra pages (no checks)."""
     if main.error or main.status is None:
         return _missing(main.url, main.error or "未取得页面", confirmed=False)
     if main.status in CONFIRMED_MISSING:
@@ -91,11 +89,4 @@ def check_item(main: Fetched, extras: list[Fetched] = (), link_results: dict[str
     except InputError as exc:  # truncated, malformed, binary, script-filled: the tool cannot tell
         return _missing(main.url, exc.reason, confirmed=False)
     merge_extra_pages(records, extras)
-    codes = offline_codes() | codes_needing("network") if codes is None else codes
-    guides = []
-    for record in records:
-        if link_results:
-            record.link_results = {link.url: link_results[link.url] for link in record.links
-                                   if link.url in link_results}
-        guides.append(CheckedGuide(record, run_checks(record, codes, context)))
-    return ItemOutcome(guides)
+    return ItemOutcome(records)

@@ -2,15 +2,13 @@
 
     run_journeys(db_path, campaign_id, JourneyOptions(...)) -> journeys run
     check_portal_pages(db_path, campaign_id, PortalPageOptions(...)) -> pages checked
-    attach_journey_findings(db_path, campaign_id) -> items whose J findings were re-added
 
-Both phases are resumable: work already stored is skipped unless `redo`.
-Journeys are run for every checked item whose stored record has an online
-link or an online depth; each result is stored (table `journeys`, evidence
-under `<snapshot root>/journeys/<item_id>/`) and the item's J findings are
-replaced at once, attached to its first record. Run it after `finish`: a
-recheck replaces an item's findings, J ones included, and
-`attach_journey_findings` (no browser) puts them back from the stored results.
+Both phases only observe, and are resumable: work already stored is skipped
+unless `redo`. Journeys are run for every item with a stored record that has
+an online link or an online depth; each result is stored (table `journeys`,
+evidence under `<snapshot root>/journeys/<item_id>/`). Each homepage's
+observation is stored with its snapshot (table `portal_pages`). The judge
+(guidecheck/judge.py) turns both into J and H findings.
 
 Portal pages: each department's homepage from the roster (H002 + H003, or
 H001 + H003 for departments named in the setting `government_departments`)
@@ -33,17 +31,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-from ..catalog import codes_needing
 from ..errors import CatalogError
-from ..model import GuideRecord
 from .config import JourneyProfile, journey_profile
 from ..stopping import stopping
 from .pool import use_scope
-from .portal_pages import BranchSpec, check_homepage, fetch_page, review_findings, site_marks
-from .result import journey_from_dict
+from .portal_pages import BranchSpec, fetch_page, site_marks
 from .runner import JourneyOptions, JourneySpec, run_journeys_async
-
-J_CODES = tuple(sorted(codes_needing("browser", "J")))
 
 
 def _stores(db_path: Path):
@@ -64,8 +57,8 @@ def _scope(store, campaign_id: int):
 # ---------------------------------------------------------------- journeys
 
 def journey_specs(store, campaign_id: int, root: Path, options: JourneyOptions) -> list[tuple[int, JourneySpec]]:
-    """(item id, spec) of every checked item to journey: its first stored record
-    has an online link or an online depth."""
+    """(item id, spec) of every item to journey: its first stored record has an
+    online link or an online depth."""
     records: dict[int, dict] = {}
     for record in store.records(campaign_id):
         records.setdefault(record["item_id"], record)
@@ -77,7 +70,7 @@ def journey_specs(store, campaign_id: int, root: Path, options: JourneyOptions) 
             raise CatalogError(f"部门“{dept['name']}”：{exc}") from exc
     done = set() if options.redo else set(store.journeys(campaign_id))
     out = []
-    for item in store.items(campaign_id, status="checked"):
+    for item in store.items(campaign_id):
         if item["id"] in done or (options.item_ids is not None and item["id"] not in options.item_ids):
             continue
         record = records.get(item["id"])
@@ -105,17 +98,6 @@ def _relative(path: str | None, root: Path) -> str | None:
         return path
 
 
-def _attach(store, campaign_id: int, item_id: int, result_json: dict) -> int:
-    from ..checks.registry import run_checks
-
-    journey = journey_from_dict(result_json)
-    records = store.records(campaign_id, item_id)
-    record_id = records[0]["record_id"] if records else None
-    findings = run_checks(GuideRecord(source="journey", url=journey.guide_url, journey=journey), J_CODES)
-    store.replace_item_findings(campaign_id, item_id, record_id, J_CODES, findings)
-    return len(findings)
-
-
 def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None = None) -> int:
     """Run the journeys of the campaign's checked items; returns how many ran."""
     from ..progress import Progress
@@ -124,7 +106,6 @@ def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None
     store, _, root = _stores(db_path)
     todo = journey_specs(store, campaign_id, root, options)
     if not todo:
-        attach_journey_findings(db_path, campaign_id)
         return 0
     by_spec = {id(spec): item_id for item_id, spec in todo}
     progress = Progress("在线办理路径", total=len(todo))
@@ -137,26 +118,12 @@ def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None
         result.trace = _relative(result.trace, root)
         data = result.to_json()
         store.save_journey(campaign_id, item_id, data, screenshot_path=result.screenshot, trace_path=result.trace)
-        _attach(store, campaign_id, item_id, data)
         progress.done()
 
     with use_scope(_scope(store, campaign_id)):
         asyncio.run(run_journeys_async([spec for _, spec in todo], options, on_result=keep))
     progress.close()
-    attach_journey_findings(db_path, campaign_id)
     return len(todo)
-
-
-def attach_journey_findings(db_path: Path, campaign_id: int, item_ids: set[int] | None = None) -> int:
-    """Replace every item's J findings with those of its stored journey (no
-    browser): after a recheck, which replaces an item's findings wholesale."""
-    store, _, _ = _stores(db_path)
-    count = 0
-    for item_id, row in store.journeys(campaign_id).items():
-        if item_ids is None or item_id in item_ids:
-            _attach(store, campaign_id, item_id, row["result"])
-            count += 1
-    return count
 
 
 # ---------------------------------------------------------------- portal pages
@@ -246,6 +213,7 @@ def portal_page_specs(store, campaign_id: int, options: PortalPageOptions) -> tu
 
 def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptions | None = None) -> int:
     """Check the campaign's homepages in the browser; returns how many were checked."""
+    from ..checks.portal import observe_homepage, unreachable_homepage
     from ..progress import Progress
     from .pool import BrowserPool
 
@@ -268,7 +236,7 @@ def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptio
         if fetched["error"] or status >= 400 or not fetched["html"]:
             reason = fetched["error"] or (f"HTTP {status}" if status >= 400 else "页面为空")
             row.update(status="error", reason=reason)
-            findings = review_findings(page.url, reason, role=page.role, branch=branch, channels=page.channels)
+            observation = unreachable_homepage(page.url, reason, role=page.role, branch=branch, channels=page.channels)
         else:
             headers = {k: v for k, v in fetched["headers"].items() if k.lower() != "content-type"}
             headers.update({"Content-Type": "text/html; charset=utf-8", "X-Guidecheck-Rendered": "chromium"})
@@ -278,9 +246,10 @@ def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptio
             row["marks"] = site_marks(fetched["html"], fetched["final_url"])
             row["status"] = "ok"
             # the evidence names the page as listed (what the store keys on)
-            findings = check_homepage(fetched["html"], fetched["final_url"] or page.url, role=page.role,
-                                      branch=branch, channels=page.channels, evidence=page.url)
-        store.save_portal_page(campaign_id, row, findings)
+            observation = observe_homepage(fetched["html"], fetched["final_url"] or page.url, role=page.role,
+                                           branch=branch, channels=page.channels, evidence=page.url)
+        row["observation"] = observation.to_json()
+        store.save_portal_page(campaign_id, row)
         progress.done()
 
     async def main():

@@ -187,7 +187,7 @@ def check_homepage(html: str, url: str, *, role: str, branch: BranchSpec | None 
 
     if role not in ROLES:
         raise ValueError(f"unknown page role {role!r}")
-    return _judge(observe_homepage(html, url, role=role, branch=branch, channels=channels, evidence=evidence))
+    return judge_homepage(observe_homepage(html, url, role=role, branch=branch, channels=channels, evidence=evidence))
 
 
 def review_findings(url: str, reason: str, *, role: str, branch: BranchSpec | None = None,
@@ -196,14 +196,14 @@ def review_findings(url: str, reason: str, *, role: str, branch: BranchSpec | No
     rule that would have judged it."""
     from ..checks.portal import unreachable_homepage
 
-    return _judge(unreachable_homepage(url, reason, role=role, branch=branch, channels=channels))
+    return judge_homepage(unreachable_homepage(url, reason, role=role, branch=branch, channels=channels))
 
 
 H_CODES = codes_needing("browser", "H")
 
 
-def _judge(observation) -> list[Finding]:
-    """The catalog's H rules run over one homepage observation."""
+def judge_homepage(observation) -> list[Finding]:
+    """The catalog's H rules run over one homepage observation (the judge calls this)."""
     from ..checks import run_checks
     from ..model import GuideRecord
 
