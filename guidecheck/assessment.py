@@ -138,8 +138,15 @@ def report(db_path: Path, campaign_id: int, out_dir: Path, formats=("html", "xls
     from .reports import write_reports
     from .reports.evidence import campaign_evidence
 
+    from .progress import announce
+    from .stopping import drill
+
     store, _ = open_stores(db_path)
+    announce("计分")
+    drill("scoring")
     campaign_score, guides, scheme = score(db_path, campaign_id)
+    announce("写出报告")
+    drill("report")
     campaign = store.campaign(campaign_id)
     model = build_report_model(campaign_score, guides, scheme,
                                campaign={"id": campaign_id, "name": campaign["name"],

@@ -193,7 +193,11 @@ def demo(out, fresh, **kw):
     """演示：检查运行环境，启动随附的演示门户，抓取、检查、在浏览器中检查在线办理和网站首页，评分并写出报告。"""
     from .demo import run_demo
 
-    sys.exit(run_demo(out, _options_from(kw, allow_private=True), fresh=fresh))
+    try:
+        code = run_demo(out, _options_from(kw, allow_private=True), fresh=fresh)
+    except KeyboardInterrupt:
+        interrupted()
+    sys.exit(code)
 
 
 @main.command()

@@ -74,14 +74,14 @@ def run_cmd(db, campaign_id, out, **kw):
     from .cli import interrupted
 
     campaign_id = _latest(db, campaign_id)
-    try:
+    try:  # Ctrl-C in any phase, scoring and report included: exit 130, a rerun continues
         stats = run(db, campaign_id, options_from(kw, allow_private=False))
+        summary = summarize(db, campaign_id)
+        summary.crawl_stats = stats
+        click.echo(summary.text())
+        paths = report(db, campaign_id, out or db.with_name(f"{db.stem}-report-{campaign_id}"))
     except KeyboardInterrupt:
         interrupted()
-    summary = summarize(db, campaign_id)
-    summary.crawl_stats = stats
-    click.echo(summary.text())
-    paths = report(db, campaign_id, out or db.with_name(f"{db.stem}-report-{campaign_id}"))
     for fmt, path in paths.items():
         click.echo(f"报告（{fmt}）：{path.resolve()}")
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .stopping import install
+from .stopping import drill, install
 
 
 def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True) -> dict | None:
@@ -44,31 +44,38 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
     judged = store.phase_done(campaign_id, "judge")
     before = {phase for phase, status in store.phases(campaign_id).items() if status == "done"}
     if not store.phase_done(campaign_id, "fetch"):
+        drill("fetch")
         stats = crawl(db_path, campaign_id, options)
         store.set_phase(campaign_id, "fetch")
     if not store.phase_done(campaign_id, "extract"):
+        drill("extract")
         extract_items(db_path, campaign_id)
         store.set_phase(campaign_id, "extract")
     if options.check_links and not store.phase_done(campaign_id, "links"):
+        drill("links")
         check_campaign_links(db_path, campaign_id, options)
         store.set_phase(campaign_id, "links")
     if not store.phase_done(campaign_id, "channels"):
         from .channels.phase import gather_channels
 
+        drill("channels")
         gather_channels(db_path, campaign_id, options)  # resumable: a channel already compared is skipped
         store.set_phase(campaign_id, "channels")
     if browser and options.journeys:
         from .journeys.phases import JourneyOptions, PortalPageOptions, check_portal_pages, run_journeys
 
         if not store.phase_done(campaign_id, "journeys"):
+            drill("journeys")
             run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium))
             store.set_phase(campaign_id, "journeys")
         if not store.phase_done(campaign_id, "homepages"):
+            drill("homepages")
             check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
             store.set_phase(campaign_id, "homepages")
     gathered = any(phase != "judge" for phase in set(store.phases(campaign_id)) - before)
     if gathered or not store.phase_done(campaign_id, "judge"):
         # judged before this run gathered more (a crawl later run with the browser): judge all again
+        drill("judge")
         judge_campaign(store, campaign_id, redo=judged and gathered)
         store.set_phase(campaign_id, "judge")
     store.set_campaign_status(campaign_id, "done")

@@ -19,6 +19,11 @@ def _left(seconds: float) -> str:
     return f"剩余约 {seconds} 秒" if seconds < 90 else f"剩余约 {seconds // 60} 分 {seconds % 60} 秒"
 
 
+def announce(label: str, stream=None) -> None:
+    """One line on stderr for a short step with no count (计分, 写出报告)."""
+    print(f"{label}……", file=stream or sys.stderr, flush=True)
+
+
 class Progress:
     def __init__(self, label: str, total: int = 0, stream=None, quiet: float = 5.0):
         self.label = label

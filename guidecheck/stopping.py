@@ -9,6 +9,10 @@
   kill it when its parent dies (PR_SET_PDEATHSIG), so that kill -9 of the
   command leaves no worker behind. Playwright's driver exits when its pipe
   closes and takes Chromium with it.
+- `drill(phase)`: for kill and Ctrl-C drills (tests/test_resume.py, and anyone
+  checking a deployment), GUIDECHECK_DRILL_PAUSE=scoring:5,report:5 holds the
+  named phases that many seconds once they have started, so a signal can be
+  sent while they run. Unset, it does nothing.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import signal
 import threading
 
 STOP = threading.Event()
+DRILL_ENV = "GUIDECHECK_DRILL_PAUSE"
 PR_SET_PDEATHSIG = 1
 
 
@@ -46,3 +51,19 @@ def die_with_parent() -> None:
     if parent is not None and os.getppid() != parent.pid:  # the parent died while this worker was starting
         os._exit(0)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+
+
+def drill(phase: str) -> None:
+    """Hold `phase` as GUIDECHECK_DRILL_PAUSE asks (see module doc)."""
+    import sys
+    import time
+
+    for part in os.environ.get(DRILL_ENV, "").split(","):
+        name, _, seconds = part.partition(":")
+        if name.strip() == phase:
+            try:
+                pause = float(seconds)
+            except ValueError:
+                return
+            print(f"演练：{phase} 阶段暂停 {pause:g} 秒（{DRILL_ENV}）", file=sys.stderr, flush=True)
+            time.sleep(pause)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlite_utils import Database, Migrations
 
-from .model import Finding, GuideRecord, LinkResult, record_to_store
+from .model import Finding, GuideRecord, LinkResult
 from .store_assessment import AssessmentTables, now_iso  # noqa: F401  (now_iso: used by others too)
 from .store_pipeline import PipelineTables, m007_pipeline, m008_homepage_observations
 

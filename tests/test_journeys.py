@@ -26,7 +26,8 @@ if not chromium_path():
 
 from guidecheck.crawler.campaign import open_stores, snapshot_root, summarize
 from guidecheck.extract import extract
-from guidecheck.journeys.phases import attach_journey_findings, run_journeys
+from guidecheck.journeys.phases import run_journeys
+from guidecheck.judge import judge_campaign
 from guidecheck.journeys.pool import BrowserPool
 from guidecheck.journeys.runner import (
     JourneyOptions,
@@ -47,8 +48,8 @@ def portal():
 
 
 def seed_campaign(db: Path, entries: list[dict]) -> tuple[object, int, dict[str, int]]:
-    """A campaign whose items are checked guides (records extracted from the
-    portal's pages, as the crawl stores them), without running a crawl."""
+    """A campaign whose items have their records (extracted from the portal's
+    pages, as the extract phase stores them), without running a crawl."""
     store, _ = open_stores(db)
     campaign_id = store.create_campaign("在线办理路径测试", settings={"allow_private": True})  # portal on loopback
     ids = {}
@@ -60,7 +61,7 @@ def seed_campaign(db: Path, entries: list[dict]) -> tuple[object, int, dict[str,
             f"/api/guide/detail?taskCode={e['key']}"
         body = urllib.request.urlopen(url, timeout=10).read()
         records = extract(body, e["key"], url)
-        store.save_item_results(campaign_id, item_id, None, [(r, []) for r in records])
+        store.save_item_records(campaign_id, item_id, None, records)
         ids[e["key"]] = item_id
     return store, campaign_id, ids
 
@@ -75,6 +76,8 @@ def journeyed(portal, tmp_path_factory):
     started = time.monotonic()
     ran = run_journeys(db, campaign_id, OPTIONS)
     seconds = time.monotonic() - started
+    assert not store.findings(campaign_id)  # the journey phase only observes
+    judge_campaign(store, campaign_id)
     return {"db": db, "store": store, "campaign_id": campaign_id, "ids": ids, "entries": entries, "ran": ran,
             "seconds": seconds}
 
@@ -172,23 +175,19 @@ def test_evidence_kept_for_findings_only(journeyed):
             assert row["screenshot_path"] is None and not (root / "journeys" / str(item_id)).exists()
 
 
-def test_j_findings_survive_a_recheck(journeyed):
-    """A recheck replaces an item's findings wholesale; the stored journeys put
-    the J findings back without a browser."""
+def test_the_judge_gives_the_j_findings_again_without_a_browser(journeyed):
+    """Records read again (which drops an item's findings) and judged again: the
+    stored journeys give the same findings, with no browser."""
     store, campaign_id = journeyed["store"], journeyed["campaign_id"]
     before = sorted((f["item_id"], f["rule"], f["outcome"], f["message"]) for f in store.findings(campaign_id))
-    for item_id in journeyed["ids"].values():
-        records = store.records(campaign_id, item_id)
-        store.save_item_results(campaign_id, item_id, None, [])  # what a recheck with no J codes leaves
-        assert not records or not store.records(campaign_id, item_id)
-    assert not store.findings(campaign_id)
-    seed_again = journeyed["entries"]
-    for e in seed_again:  # the records come back as the crawl would store them
+    assert any(rule.startswith("J") for _, rule, _, _ in before)
+    for e in journeyed["entries"]:  # the records come back as the extract phase would store them
         url = e["guide_url"] if e["family"] != 3 else e["guide_url"].split("/portal/")[0] + \
             f"/api/guide/detail?taskCode={e['key']}"
         recs = extract(urllib.request.urlopen(url, timeout=10).read(), e["key"], url)
-        store.save_item_results(campaign_id, journeyed["ids"][e["key"]], None, [(r, []) for r in recs])
-    assert attach_journey_findings(journeyed["db"], campaign_id) == len(journeyed["entries"])
+        store.save_item_records(campaign_id, journeyed["ids"][e["key"]], None, recs)
+    assert not store.findings(campaign_id)
+    assert judge_campaign(store, campaign_id) == len(journeyed["entries"])
     after = sorted((f["item_id"], f["rule"], f["outcome"], f["message"]) for f in store.findings(campaign_id))
     assert after == before
     summarize(journeyed["db"], campaign_id)  # the campaign summary still reads the findings

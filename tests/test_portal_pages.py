@@ -10,6 +10,7 @@ import pytest
 from guidecheck.crawler.settings import chromium_path
 from guidecheck.demo_portal import start_portal
 from guidecheck.errors import CatalogError
+from guidecheck.judge import judge_campaign
 from guidecheck.journeys.portal_pages import BranchSpec, check_homepage, mark_title, site_marks
 
 FOOTER = ('<p>网站标识码：3501000001 <a href="https://beian.miit.gov.cn/">闽ICP备05000001号-1</a> '
@@ -126,6 +127,8 @@ def checked(portal, tmp_path_factory):
     db = tmp_path_factory.mktemp("pages") / "campaign.db"
     store, campaign_id, pages = seed(db, portal)
     count = check_portal_pages(db, campaign_id)
+    assert not store.findings(campaign_id)  # the homepage phase only observes: the judge writes
+    judge_campaign(store, campaign_id)
     return db, store, campaign_id, pages, count
 
 
@@ -190,6 +193,7 @@ def test_rerun_skips_checked_pages_and_redo_replaces(checked):
     before = sorted((f["evidence"], f["rule"], f["message"]) for f in store.findings(campaign_id))
     assert check_portal_pages(db, campaign_id) == 0
     assert check_portal_pages(db, campaign_id, PortalPageOptions(redo=True)) == len(pages)
+    judge_campaign(store, campaign_id)
     assert sorted((f["evidence"], f["rule"], f["message"]) for f in store.findings(campaign_id)) == before
     summary = summarize(db, campaign_id)  # H findings count under their department
     assert sum(d["fail"] for d in summary.departments) == len(before)
@@ -202,6 +206,7 @@ def test_gov_homepages_attached_to_a_department(portal, tmp_path):
     db = tmp_path / "c.db"
     store, campaign_id, _ = seed(db, portal, gov_as_departments=False)
     check_portal_pages(db, campaign_id)
+    judge_campaign(store, campaign_id)
     first = store.departments(campaign_id)[0]
     h001 = [f for f in store.findings(campaign_id) if f["rule"] == "H001"]
     assert len(h001) == 1 and h001[0]["evidence"].endswith("/gov-nobranch/") and h001[0]["department_id"] == first["id"]
@@ -220,6 +225,7 @@ def test_unreachable_homepage_is_needs_review(tmp_path):
         store.add_department(campaign_id, "市市场监督管理局", listing_url=p.url + "/dept/scjg/items",
                              homepage=p.url + "/site/nosuch/")
         check_portal_pages(db, campaign_id)
+        judge_campaign(store, campaign_id)
         found = store.findings(campaign_id)
         assert sorted(f["rule"] for f in found) == ["H002", "H003"]
         assert all(f["outcome"] == "needs_review" and "HTTP 404" in f["message"] for f in found)

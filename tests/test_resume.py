@@ -1,10 +1,16 @@
-"""kill -9 and Ctrl-C (SIGINT) in the middle of a campaign run against a small
-demo portal, then the same command again: the result equals an uninterrupted
-run, nothing finished is done twice, no finding is invented for work cut
-short, Ctrl-C exits 130, and no child process outlives the killed command."""
+"""kill -9 and Ctrl-C (SIGINT) in every phase of a campaign run against a small
+demo portal (fetch, extract, links, journeys, homepages, judge, scoring,
+report), then the same command again: the result (findings, link verdicts,
+journeys, pages, the report's scores) equals an uninterrupted run, nothing
+finished is done twice, no finding is invented for work cut short, Ctrl-C
+exits 130 within 10 s, and no child process outlives the killed command.
+
+Long phases are cut by their progress line (mid-phase); short ones are held
+at their start by the drill pause (stopping.drill, GUIDECHECK_DRILL_PAUSE)."""
 from __future__ import annotations
 
 import collections
+import json
 import os
 import signal
 import sqlite3
@@ -56,12 +62,22 @@ def outcome(db) -> tuple:
     return findings, links, journeys, pages, store.campaign(1)["status"]
 
 
+def report_scores(out) -> list:
+    """What the JSON report says of each department: its indicators' points and
+    scores and every finding's deduction (times and paths aside)."""
+    model = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return sorted(json.dumps({"name": d["name"], "total": d["total_score"],
+                              "indicators": [(i.get("id"), i.get("points"), i.get("score"))
+                                             for i in d.get("indicators", [])]}, ensure_ascii=False, sort_keys=True)
+                  for d in model["departments"])
+
+
 @pytest.fixture(scope="module")
 def baseline(portal, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("baseline")
     db = create(portal, tmp, "base")
     cli("campaign", "run", "--db", db, "--campaign", "1", "--out", tmp / "r", "--link-timeout", "2")
-    return outcome(db)
+    return outcome(db), report_scores(tmp / "r")
 
 
 def children(pid: int) -> set[int]:
@@ -78,12 +94,13 @@ def children(pid: int) -> set[int]:
     return out
 
 
-def interrupt_in(phase_marker: str, db, tmp_path, sig: int) -> subprocess.CompletedProcess | None:
-    """Start `campaign run`, wait until its stderr shows `phase_marker` (a
-    progress label), send `sig`; returns the finished process."""
+def interrupt_in(phase_marker: str, db, tmp_path, sig: int, hold: str = "") -> subprocess.CompletedProcess | None:
+    """Start `campaign run` (holding phase `hold` at its start, if given), wait
+    until its stderr shows `phase_marker`, send `sig`; returns the finished process."""
+    env = {**os.environ, "GUIDECHECK_DRILL_PAUSE": f"{hold}:30" if hold else ""}
     proc = subprocess.Popen([sys.executable, "-m", "guidecheck.cli", "campaign", "run", "--db", str(db), "--campaign",
                              "1", "--out", str(tmp_path / "r"), "--link-timeout", "2"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     lines: list[str] = []
     threading.Thread(target=lambda: lines.extend(iter(proc.stderr.readline, "")), daemon=True).start()
     deadline = time.monotonic() + 240
@@ -128,29 +145,38 @@ def _state(pid: int) -> str:
         return "zombie"
 
 
-# One campaign cut again and again, a phase further each time (each marker is a
-# phase's progress label), then run to the end: one chain instead of a run per
-# case keeps the test small.
-CHAIN = [("抓取指南", signal.SIGINT), ("提取与检查", signal.SIGKILL), ("检查链接", signal.SIGKILL),
-         ("在线办理路径", signal.SIGINT), ("在线办理路径", signal.SIGKILL), ("检查网站首页", signal.SIGINT)]
+# One campaign cut again and again, a phase further each time, both signals in
+# every phase, then run to the end: one chain instead of a run per case keeps
+# the test small. (marker on stderr, signal, phase held at its start or "").
+CHAIN = [("演练：fetch", signal.SIGKILL, "fetch"), ("抓取指南", signal.SIGINT, ""),
+         ("演练：extract", signal.SIGINT, "extract"), ("演练：extract", signal.SIGKILL, "extract"),
+         ("演练：links", signal.SIGINT, "links"), ("检查链接", signal.SIGKILL, ""),
+         ("在线办理路径", signal.SIGINT, ""), ("在线办理路径", signal.SIGKILL, ""),
+         ("演练：homepages", signal.SIGINT, "homepages"), ("演练：homepages", signal.SIGKILL, "homepages"),
+         ("演练：judge", signal.SIGINT, "judge"), ("演练：judge", signal.SIGKILL, "judge"),
+         ("演练：scoring", signal.SIGINT, "scoring"), ("演练：scoring", signal.SIGKILL, "scoring"),
+         ("演练：report", signal.SIGINT, "report"), ("演练：report", signal.SIGKILL, "report")]
 
 
 def test_interrupted_runs_resume_to_the_uninterrupted_result(portal, baseline, tmp_path):
     db = create(portal, tmp_path, "cut")
-    for phase_marker, sig in CHAIN:
+    for phase_marker, sig, hold in CHAIN:
         checked_at = dict(sqlite3.connect(db).execute("SELECT url, checked_at FROM link_results"))
         journeys_before = set(Store(db).journeys(1))
-        interrupt_in(phase_marker, db, tmp_path, sig)
+        interrupt_in(phase_marker, db, tmp_path, sig, hold)
         cut = outcome(db)
-        assert cut[-1] != "done", phase_marker  # never complete before every phase is
+        if hold not in ("scoring", "report"):
+            assert cut[-1] != "done", phase_marker  # never complete before every phase is
         journeyed = {k for k in cut[2]}
         # nothing recorded for work cut short: a J003 only for an item whose journey is stored
         assert all(key in journeyed for (key, rule, *_rest) in cut[0] if rule == "J003"), phase_marker
         after = dict(sqlite3.connect(db).execute("SELECT url, checked_at FROM link_results"))
         assert all(after[url] == stamp for url, stamp in checked_at.items()), "a finished link check was redone"
         assert journeys_before <= set(Store(db).journeys(1))
+        # a report cut short leaves no half file under a report's name
+        assert not (tmp_path / "r" / "report.json").exists() or report_scores(tmp_path / "r")
     checked_at = dict(sqlite3.connect(db).execute("SELECT url, checked_at FROM link_results"))
     cli("campaign", "run", "--db", db, "--campaign", "1", "--out", tmp_path / "r2", "--link-timeout", "2")
-    assert outcome(db) == baseline
+    assert (outcome(db), report_scores(tmp_path / "r2")) == baseline
     after = dict(sqlite3.connect(db).execute("SELECT url, checked_at FROM link_results"))
     assert all(after[url] == stamp for url, stamp in checked_at.items()), "a finished link check was redone"

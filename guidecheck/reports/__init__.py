@@ -10,6 +10,7 @@ the report model (guidecheck/report_model.py) by `write_reports`:
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 FILE_NAMES = {"html": "report.html", "xlsx": "report.xlsx", "csv": "findings.csv", "json": "report.json"}
@@ -29,16 +30,21 @@ def write_reports(model: dict, out_dir, formats=("html", "xlsx", "csv", "json"))
     written: dict[str, Path] = {}
     for fmt in formats:
         path = out / FILE_NAMES[fmt]
+        # Written beside, then renamed over the old one: a report cut short (kill -9,
+        # Ctrl-C) never leaves a half file under the report's name.
+        part = path.with_name(path.name + ".part")
         if fmt == "html":
             from .html import write_html
-            written[fmt] = write_html(model, path)
+            write_html(model, part)
         elif fmt == "xlsx":
             from .excel import write_xlsx
-            written[fmt] = write_xlsx(model, path)
+            write_xlsx(model, part)
         elif fmt == "csv":
             from .tables import write_csv
-            written[fmt] = write_csv(model, path)
+            write_csv(model, part)
         else:
             from .tables import write_json
-            written[fmt] = write_json(model, path)
+            write_json(model, part)
+        os.replace(part, path)
+        written[fmt] = path
     return written
