@@ -33,6 +33,8 @@ from .model import Finding, GuideRecord, LinkResult
 from .progress import Progress
 
 PHASE = "judge"
+JUDGE_CHUNK = 256  # items whose records are held in memory at once
+POOL_FROM = 400  # items: below this, judging here is quicker than starting worker processes
 
 
 @dataclass
@@ -52,8 +54,13 @@ class CampaignObservations:
     department_findings: list[tuple[int | None, Finding]]  # (department id, finding): S002, unpaired S001
     homepages: list[tuple[int | None, str, object]]  # (department id, page URL, HomepageObservation)
 
-    def for_item(self, item_id: int) -> ItemObservations:
-        return ItemObservations(self.link_results, self.journeys.get(item_id), self.channel.get(item_id, {}))
+    def for_item(self, item_id: int, records: list[GuideRecord] = ()) -> ItemObservations:
+        """The item's observations; with its records, only the link results its links need."""
+        links = self.link_results
+        if records:
+            wanted = {u for r in records for link in r.links for u in (link.url, urldefrag(link.url).url)}
+            links = {u: links[u] for u in wanted if u in links}
+        return ItemObservations(links, self.journeys.get(item_id), self.channel.get(item_id, {}))
 
 
 def judge_records(records: list[GuideRecord], obs: ItemObservations,
@@ -95,19 +102,33 @@ def observations(store, campaign_id: int) -> CampaignObservations:
 
 def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
     """The judge phase: every item with records and not judged yet (all with
-    `redo`), then the department findings. Returns how many items were judged."""
+    `redo`), a chunk at a time (worker processes for a big campaign), then the
+    department findings. Returns how many items were judged."""
+    from .stopping import worker_pool
+
     obs = observations(store, campaign_id)
     done = set() if redo else store.gathered_items(campaign_id, PHASE)
-    by_item: dict[int, list] = {}
-    for stored in store.guide_records(campaign_id):
-        by_item.setdefault(stored.item_id, []).append(stored)
-    todo = [item for item in store.items(campaign_id) if item["id"] in by_item and item["id"] not in done]
+    with_records = store.items_with_results(campaign_id)
+    todo = [item["id"] for item in store.items(campaign_id) if item["id"] in with_records and item["id"] not in done]
     progress = Progress("判定问题", total=len(todo)) if todo else None
-    for item in todo:
-        stored = by_item[item["id"]]
-        judged = judge_records([s.record for s in stored], obs.for_item(item["id"]))
-        store.save_item_findings(campaign_id, item["id"], [(s.record_id, f) for s, f in zip(stored, judged)])
-        progress.done()
+    pool = worker_pool() if len(todo) >= POOL_FROM else None
+    try:
+        for start in range(0, len(todo), JUDGE_CHUNK):
+            chunk = todo[start:start + JUDGE_CHUNK]
+            stored = [store.guide_records(campaign_id, item_id) for item_id in chunk]
+            records = [[s.record for s in item] for item in stored]
+            item_obs = [obs.for_item(item_id, recs) for item_id, recs in zip(chunk, records)]
+            judged = (pool.map(judge_records, records, item_obs, chunksize=16) if pool
+                      else map(judge_records, records, item_obs))
+            for item_id, item, findings in zip(chunk, stored, judged):
+                store.save_item_findings(campaign_id, item_id, [(s.record_id, f) for s, f in zip(item, findings)])
+                progress.done()
+    except BaseException:
+        if pool:  # Ctrl-C or a crash: stop now, unjudged items stay pending (workers die with us)
+            pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    if pool:
+        pool.shutdown(wait=True)
     if progress:
         progress.close()
     judge_departments(store, campaign_id, obs)

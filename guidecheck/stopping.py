@@ -53,6 +53,15 @@ def die_with_parent() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
 
 
+def worker_pool(workers: int = 2):
+    """Worker processes for the CPU-bound phases (extract, judge): spawned, so
+    they share nothing with the reactor or the browser, and dying with us."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=die_with_parent)
+
+
 def drill(phase: str) -> None:
     """Hold `phase` as GUIDECHECK_DRILL_PAUSE asks (see module doc)."""
     import sys

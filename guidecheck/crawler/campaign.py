@@ -175,14 +175,10 @@ def read_items(store, snapshots, campaign_id: int, *, only_items: set[int] | Non
     """(item, ItemOutcome) for the campaign's items read again from their
     snapshots: no network. Extraction runs in worker processes, a chunk of
     items at a time; workers die with this process."""
-    from concurrent.futures import ProcessPoolExecutor
-    import multiprocessing
-
-    from ..stopping import die_with_parent
+    from ..stopping import worker_pool
 
     items = [item for item in store.items(campaign_id) if only_items is None or item["id"] in only_items]
-    pool = ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=die_with_parent)
+    pool = worker_pool()
     try:
         for start in range(0, len(items), READ_CHUNK):
             jobs = []
