@@ -18,7 +18,7 @@ import asyncio
 import contextlib
 from urllib.parse import urlsplit
 
-from .. import scope as scope_mod
+from . import scope as scope_mod
 
 HEAD_LIMIT = 65536
 
