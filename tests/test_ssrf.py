@@ -16,11 +16,13 @@ import textwrap
 import threading
 
 import pytest
+import yaml
 from aiohttp import web
 
 from guidecheck.crawler.links import check_links_sync
 from guidecheck.journeys.pool import BrowserPool
 from guidecheck.scope import Scope
+from guidecheck.store import Store
 
 
 class Listener:
@@ -62,6 +64,26 @@ def intranet():
     listener.close()
 
 
+# The guide's values exist only once its script has run (so only a rendered page
+# gives them); the page loads sub-resources through in-scope URLs that redirect
+# out of scope, which Playwright's route never sees (Chromium follows redirects).
+RENDERED_GUIDE = """<html><head><title>办事指南</title></head><body><h1>办事指南</h1>
+<table id="guide"></table>
+<img src="/render/hop.png"><img src="/render/hop-private.png"><img src="/render/hop-meta">
+<iframe src="/render/hop-frame"></iframe><img src="/render/ok.png">
+<script>
+  document.getElementById("guide").innerHTML = "<tr><th>事项名称</th><td>渲染测试事项</td></tr>"
+    + "<tr><th>咨询电话</th><td>0591-87654321</td></tr><tr><th>办理地点</th><td>福州市鼓楼区某路1号</td></tr>";
+  fetch("/render/hop-api").catch(() => 0).finally(() => { document.body.dataset.loaded = "1"; });
+</script></body></html>"""
+
+RENDER_PROFILE = {
+    "id": "ssrf-render", "title": "测试：浏览器渲染的指南",
+    "listing": {"kind": "html", "item_links": "a.guide"},
+    "guide": {"kind": "html", "render": True, "ready_selector": "body[data-loaded]", "extra_links": []},
+}
+
+
 @pytest.fixture(scope="module")
 def portal(intranet):
     target = f"http://127.0.0.2:{intranet.port}"
@@ -78,6 +100,18 @@ def portal(intranet):
             <script>fetch("{target}/api").catch(() => 0); fetch("http://127.0.0.1:1/other-port").catch(() => 0);</script>
             <img src="/ok.png"></body></html>"""),
         "/ok.png": lambda: web.Response(body=b"\x89PNG\r\n\x1a\n", content_type="image/png"),
+        # a portal rendered by the crawler (scrapy-playwright): in-scope URLs that redirect out of scope
+        "/render/list": lambda: web.Response(content_type="text/html", text="""<html><body>
+            <a class="guide" href="/render/guide">渲染测试事项办事指南</a>
+            <a class="guide" href="/render/moved">迁移的办事指南</a></body></html>"""),
+        "/render/guide": lambda: web.Response(content_type="text/html", text=RENDERED_GUIDE),
+        "/render/moved": lambda: web.HTTPFound(target + "/moved-guide"),
+        "/render/hop.png": lambda: web.HTTPFound(target + "/hop.png"),
+        "/render/hop-private.png": lambda: web.HTTPFound("http://10.0.0.1/hop-private.png"),
+        "/render/hop-meta": lambda: web.HTTPFound("http://169.254.169.254/latest/meta-data/"),
+        "/render/hop-frame": lambda: web.HTTPFound(f"http://intranet.test:{intranet.port}/hop-frame"),
+        "/render/hop-api": lambda: web.HTTPFound(target + "/hop-api"),
+        "/render/ok.png": lambda: web.Response(body=b"\x89PNG\r\n\x1a\n", content_type="image/png"),
     }
     hits = []
 
@@ -193,3 +227,33 @@ def test_scrapy_follows_no_redirect_or_name_out_of_scope(portal, intranet, tmp_p
     for url, outcome in seen.items():
         if not url.endswith("/ok.png"):
             assert outcome != 200 and ("out of scope" in outcome or "resolves to" in outcome), (url, outcome)
+
+
+def test_rendered_guides_load_nothing_out_of_scope(portal, intranet, tmp_path):
+    """A crawl whose guides are rendered by scrapy-playwright: every redirect hop of
+    the page and of its sub-resources goes through the scope proxy, so nothing
+    reaches the intranet, each refusal is stored, and the guide is still read."""
+    profile = tmp_path / "ssrf-render.yaml"
+    profile.write_text(yaml.safe_dump(RENDER_PROFILE, allow_unicode=True), encoding="utf-8")
+    roster = tmp_path / "roster.yaml"
+    roster.write_text(yaml.safe_dump({"campaign": "ssrf-render", "allow_private": True, "departments": [
+        {"department": "渲染部门", "profile": str(profile), "listing": portal.base + "/render/list"}]},
+        allow_unicode=True), encoding="utf-8")
+    db = tmp_path / "campaign.db"
+    out = subprocess.run([sys.executable, "-m", "guidecheck.cli", "crawl", str(roster), "--db", str(db),
+                          "--timeout", "15", "--no-links", "--no-journeys"],
+                         check=False, capture_output=True, text=True, timeout=180, env=os.environ.copy())
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert intranet.connections == 0
+    store = Store(db)
+    target = f"http://127.0.0.2:{intranet.port}"
+    refused = {(row["url"], row["reason"]) for row in store.refusals(1) if row["phase"] == "render"}
+    assert {(target + "/hop.png", "loopback"), ("http://10.0.0.1/hop-private.png", "private"),
+            ("http://169.254.169.254/latest/meta-data/", "metadata"),
+            (f"http://intranet.test:{intranet.port}/hop-frame", "loopback"),
+            (target + "/hop-api", "loopback"), (target + "/moved-guide", "loopback")} <= refused, refused
+    assert "/render/ok.png" in portal.hits  # in-scope sub-resources still load
+    fetchers = {row["fetcher"] for row in store.db["snapshots"].rows}
+    assert "chromium" in fetchers
+    names = {record["elements"].get("name") for record in store.records(1)}
+    assert "渲染测试事项" in names  # filled by the page's script: the rendered page was read

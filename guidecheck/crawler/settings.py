@@ -66,5 +66,8 @@ def scrapy_settings(*, obey_robots: bool = True, concurrency: int = 16, per_host
             "PLAYWRIGHT_DEFAULT_NAVIGATION_TIMEOUT": timeout * 1000,
             "PLAYWRIGHT_RESTART_DISCONNECTED_BROWSER": True,
             "PLAYWRIGHT_ABORT_REQUEST": "guidecheck.crawler.middleware.abort_out_of_scope",
+            # ...and every connection Chromium opens (redirect hops included) goes
+            # through a scope proxy: the add-on adds it to PLAYWRIGHT_LAUNCH_OPTIONS.
+            "ADDONS": {**settings.get("ADDONS", {}), "guidecheck.crawler.render_scope.RenderScope": 0},
         })
     return settings

@@ -14,7 +14,7 @@ would be in a user's browser.
 Scope: every request of every context (page loads, images, styles, iframes,
 fetches) passes `context.route('**/*')` and is aborted when the scope
 (guidecheck/scope.py) refuses it; and every connection Chromium opens goes
-through a local proxy (scope_proxy.py) that checks its target again at the
+through a local proxy (guidecheck/scope_proxy.py) that checks its target again at the
 socket level, which also covers redirect hops (Chromium follows those without
 asking the route). The scope is the pool's `scope` argument or,
 when none is given, the one set with `use_scope(scope)` around the run (the
@@ -87,7 +87,7 @@ class BrowserPool:
         from playwright.async_api import async_playwright
 
         if self.scope is not None and self._proxy is None:
-            from .scope_proxy import ScopeProxy
+            from ..scope_proxy import ScopeProxy
 
             self._proxy = await ScopeProxy(self.scope).start()
             self.args = self.args + self._proxy.args

@@ -11,27 +11,47 @@ no DNS rebinding) and pipes bytes both ways, streaming.
 
 Plain http requests are forwarded one per connection (`Connection: close`), so
 that a kept-alive proxy connection is never reused for another host.
+
+Two users, one proxy each: the journeys' browser pool (guidecheck/journeys/pool.py,
+refusals recorded as `browser`) and the crawler's rendering through
+scrapy-playwright (guidecheck/crawler/render_scope.py, `render`). `bind()` opens
+the listening socket synchronously, so the port can go into Chromium's launch
+options before any event loop runs; `start()` then serves it on the running loop
+(a connection arriving in between waits in the socket's backlog).
 """
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import socket
 from urllib.parse import urlsplit
 
-from .. import scope as scope_mod
+from . import scope as scope_mod
 
 HEAD_LIMIT = 65536
 
 
 class ScopeProxy:
-    def __init__(self, scope):
+    def __init__(self, scope, *, where: str = "browser"):
+        """`where`: the place each refusal is recorded under (Scope.refused)."""
         self.scope = scope
+        self.where = where
         self.server = None
         self.port = 0
+        self._sock: socket.socket | None = None
+
+    def bind(self) -> ScopeProxy:
+        """Listen on 127.0.0.1 (a free port, known from now on); served by start()."""
+        if self._sock is None:
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.bind(("127.0.0.1", 0))
+            sock.listen(128)
+            self._sock, self.port = sock, sock.getsockname()[1]
+        return self
 
     async def start(self) -> ScopeProxy:
-        self.server = await asyncio.start_server(self._client, "127.0.0.1", 0)
-        self.port = self.server.sockets[0].getsockname()[1]
+        self.bind()
+        self.server = await asyncio.start_server(self._client, sock=self._sock)
         return self
 
     async def close(self) -> None:
@@ -39,6 +59,10 @@ class ScopeProxy:
             self.server.close()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.server.wait_closed(), 2)
+            self.server = None
+        elif self._sock is not None:
+            self._sock.close()  # bound, never served
+        self._sock = None
 
     @property
     def args(self) -> list[str]:
@@ -61,7 +85,7 @@ class ScopeProxy:
                     break
             address = addresses[0] if addresses and not why else None
         if why:
-            self.scope.refused(url, why, "browser")
+            self.scope.refused(url, why, self.where)
         return address
 
     async def _client(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
