@@ -14,7 +14,9 @@ None of them writes a finding. The judge runs after all of them:
 Per item, the catalog's checks run over each record with the item's
 observations attached (link results on every record, the journey on the first;
 each rule reads the observation its `needs:` names and stays silent without
-it); the channel comparison's S findings are added to the record they concern.
+it); the channel comparison's S findings are added to the record they concern,
+and so are the department rules' (C804, run over each department's sampled
+records together before the items are written).
 The item's findings replace whatever it had in one transaction, its status
 becomes `checked`, and the item is marked judged: a judge cut short resumes
 with the rest. The department's own findings (H from its homepages, S002 from
@@ -107,6 +109,7 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
     from .stopping import worker_pool
 
     obs = observations(store, campaign_id)
+    by_department = department_rule_findings(store, campaign_id)
     done = set() if redo else store.gathered_items(campaign_id, PHASE)
     with_records = store.items_with_results(campaign_id)
     todo = [item["id"] for item in store.items(campaign_id) if item["id"] in with_records and item["id"] not in done]
@@ -121,7 +124,8 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
             judged = (pool.map(judge_records, records, item_obs, chunksize=16) if pool
                       else map(judge_records, records, item_obs))
             for item_id, item, findings in zip(chunk, stored, judged):
-                store.save_item_findings(campaign_id, item_id, [(s.record_id, f) for s, f in zip(item, findings)])
+                store.save_item_findings(campaign_id, item_id, [(s.record_id, f + by_department.get(s.record_id, []))
+                                                                for s, f in zip(item, findings)])
                 progress.done()
     except BaseException:
         if pool:  # Ctrl-C or a crash: stop now, unjudged items stay pending (workers die with us)
@@ -133,6 +137,23 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
         progress.close()
     judge_departments(store, campaign_id, obs)
     return len(todo)
+
+
+def department_rule_findings(store, campaign_id: int) -> dict[int, list[Finding]]:
+    """record id -> its findings of the department rules (`needs: department`,
+    C804), each department's sampled records read together, in the order
+    scoring reads them."""
+    from .checks.registry import department_codes, run_department_checks
+
+    codes = department_codes()
+    out: dict[int, list[Finding]] = {}
+    if not codes:
+        return out
+    for department in store.departments(campaign_id):
+        stored = store.guide_records(campaign_id, department_id=department["id"])
+        for index, found in run_department_checks([s.record for s in stored], codes):
+            out.setdefault(stored[index].record_id, []).append(found)
+    return out
 
 
 def judge_departments(store, campaign_id: int, obs: CampaignObservations) -> int:

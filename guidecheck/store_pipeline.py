@@ -59,10 +59,15 @@ class PipelineTables:
 
     db: Database
 
-    def guide_records(self, campaign_id: int, item_id: int | None = None) -> list[StoredRecord]:
+    def guide_records(self, campaign_id: int, item_id: int | None = None, *,
+                      department_id: int | None = None) -> list[StoredRecord]:
+        """The stored records, typed: all, one item's, or one department's sampled items'."""
         where, args = "campaign_id = ?", [campaign_id]
         if item_id is not None:
             where, args = where + " AND item_id = ?", args + [item_id]
+        if department_id is not None:
+            where += " AND item_id IN (SELECT id FROM items WHERE department_id = ? AND status != 'unsampled')"
+            args.append(department_id)
         return [StoredRecord(row["id"], row["item_id"], row["snapshot_sha"], record_from_store(json.loads(row["record_json"])))
                 for row in self.db["records"].rows_where(where, args, order_by="id")]
 

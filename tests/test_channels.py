@@ -289,8 +289,8 @@ def test_unread_channel_guides_and_listings_never_deduct(campaign):
     store = Store(db)
     dept_id = next(d["id"] for d in store.departments(1) if d["name"] == campaign["dept"])
     records = {}
-    for rec in store.records(1):
-        records.setdefault(rec["item_id"], []).append(rec)
+    for stored in store.guide_records(1):
+        records.setdefault(stored.item_id, []).append(stored.record)
     # A guide listed on the channel whose page could not be read: its link text is all we know.
     entry = {"id": 1, "url": "http://127.0.0.1:1/x/9.html", "item_key": "http://127.0.0.1:1/x/9.html",
              "name": "查看详情", "wanted": 1, "status": "error", "records_json": None}

@@ -142,3 +142,33 @@ def test_worker_processes_judge_as_this_process_does(campaign, monkeypatch):
     monkeypatch.setattr(judge_module, "JUDGE_CHUNK", 5)  # several chunks
     assert judge_campaign(store, cid, redo=True) == 12
     assert stored_findings(store, cid) == here
+
+
+def test_department_rules_are_judged_with_the_items_and_equal_scoring(tmp_path):
+    """C804 reads a department's records together: the judge writes its findings on
+    the records they concern (where reviewers see them), as scoring computes them."""
+    from guidecheck.assessment import department_guides
+    from guidecheck.model import GuideRecord
+    from guidecheck.scoring.department import attach_department_findings
+    from guidecheck.scoring.model import DepartmentInput
+
+    store = Store(tmp_path / "c.db")
+    cid = store.create_campaign("c804")
+    codes = {"A": ["113501000035910604400011700000X", "113501000035910604400011800000X",
+                   "113501000035910604400011900000X", "11350100003591060440"],
+             "B": ["113502000035910604400011700000X", "113502000035910604400011800000X"]}
+    for dept_name, dept_codes in codes.items():
+        dept = store.add_department(cid, dept_name)
+        for n, code in enumerate(dept_codes):
+            item = store.upsert_item(cid, dept, f"{dept_name}{n}", f"事项{n}", f"http://127.0.0.1/{dept_name}/{n}")
+            store.save_item_records(cid, item, None, [GuideRecord(
+                source=f"{dept_name}{n}", elements={"name": f"事项{dept_name}{n}", "code": code, "agency": dept_name})])
+    judge_campaign(store, cid)
+    c804 = [(f["item_key"], f["outcome"]) for f in store.findings(cid) if f["rule"] == "C804"]
+    assert c804 == [("A3", "fail")]
+    scored = []
+    for name, guides in department_guides(store, cid).items():
+        department = DepartmentInput(name=name, guides=guides)
+        attach_department_findings(department, {"C804"})
+        scored += [(g.record.source, f.outcome) for g in department.guides for f in g.findings if f.rule == "C804"]
+    assert scored == [("A3", "fail")]

@@ -27,7 +27,6 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ..checks.cases import record_from_dict
 from ..compare import Guide, match_and_compare
 from ..compare import normalise as N
 from ..crawler import profiles
@@ -35,7 +34,7 @@ from ..crawler.progress import Progress
 from ..crawler.itemcheck import merge_extra_pages
 from ..errors import InputError
 from ..extract import extract
-from ..model import GuideRecord
+from ..model import GuideRecord, record_from_store, record_to_store
 from .fetch import ChannelFetcher, Page, guide_target, read_listing
 from .roster import ChannelSpec
 from .store import ChannelStore
@@ -59,8 +58,8 @@ def channel_specs(campaign: dict) -> dict[str, list[ChannelSpec]]:
 class _Portal:
     """One department's portal side: sampled guides (records) and every listed item."""
 
-    def __init__(self, store, campaign_id: int, department_id: int, records: dict[int, list[dict]]):
-        self.sampled: list[tuple[dict, list[dict]]] = []
+    def __init__(self, store, campaign_id: int, department_id: int, records: dict[int, list[GuideRecord]]):
+        self.sampled: list[tuple[dict, list[GuideRecord]]] = []
         self.stubs: list[dict] = []
         self.names: set[str] = set()
         self.codes: set[str] = set()
@@ -78,7 +77,7 @@ class _Portal:
                 self.sampled_names.add(name)
                 self.sampled_codes.add(code)
                 for rec in recs:
-                    elements = rec.get("elements") or {}
+                    elements = rec.elements
                     self.sampled_names.add(N.name_key(elements.get("name")))
                     self.sampled_codes.add(N.code_key(elements.get("code")))
                     self.names.add(N.name_key(elements.get("name")))
@@ -98,9 +97,7 @@ class _Portal:
         """The portal's Guides and, by id(guide), the sampled item each belongs to."""
         out, owner = [], {}
         for item, recs in self.sampled:
-            for rec in recs:
-                data = {k: v for k, v in rec.items() if k not in ("record_id", "item_id", "snapshot_sha")}
-                record = record_from_dict(data, source=data.get("source", ""))
+            for record in recs:
                 if not record.elements.get("name") and item.get("name"):
                     record.elements["name"] = item["name"]
                 g = Guide(record.source, record)
@@ -162,8 +159,7 @@ async def _fetch_entry(fetcher: ChannelFetcher, snapshots, cstore: ChannelStore,
     except InputError as exc:
         cstore.save_fetch(entry["id"], sha=sha, records=None, error=exc.reason)
         return
-    data = [{**r.to_json(), "url": r.url, "family": r.family} for r in records]
-    cstore.save_fetch(entry["id"], sha=sha, records=data)
+    cstore.save_fetch(entry["id"], sha=sha, records=[record_to_store(r) for r in records])
 
 
 def _other_guides(entries: list[dict]) -> list[tuple[Guide, bool]]:
@@ -178,7 +174,7 @@ def _other_guides(entries: list[dict]) -> list[tuple[Guide, bool]]:
         records = json.loads(entry["records_json"] or "[]") if entry["status"] == "fetched" else []
         if records:
             for data in records:
-                record = record_from_dict(data, source=entry["url"])
+                record = record_from_store({"source": entry["url"], **data})
                 if not record.elements.get("name") and entry.get("name"):
                     record.elements["name"] = entry["name"]
                 out.append((Guide(entry["url"], record), True))
@@ -233,9 +229,9 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
     if not specs:
         return stats
     departments = {d["name"]: d for d in store.departments(campaign_id)}
-    records: dict[int, list[dict]] = {}
-    for rec in store.records(campaign_id):
-        records.setdefault(rec["item_id"], []).append(rec)
+    records: dict[int, list[GuideRecord]] = {}
+    for stored in store.guide_records(campaign_id):
+        records.setdefault(stored.item_id, []).append(stored.record)
     progress = Progress("抓取其他渠道指南")
     allow_private = bool(campaign["settings"].get("allow_private")) or bool(getattr(options, "allow_private", False))
     async with ChannelFetcher(allow_private=allow_private, timeout=float(getattr(options, "timeout", 20.0)),

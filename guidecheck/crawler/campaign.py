@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urldefrag, urlsplit
 
 from ..errors import CatalogError
-from ..model import Link
 from ..offline import CheckedGuide
 from . import profiles
 from .itemcheck import Fetched, read_item
@@ -129,7 +128,7 @@ def check_campaign_links(db_path: Path, campaign_id: int, options: CrawlOptions 
     # Pages the crawl itself fetched fine (a guide's FAQ tab, its sibling tabs) are not asked again.
     known |= {url for (url, kind), sha in store.fetch_map(campaign_id).items()
               if kind in ("guide", "extra") and int(snapshots.meta(sha).get("status") or 0) < 400}
-    links = [Link(**link) for record in store.records(campaign_id) for link in record.get("links", [])]
+    links = [link for stored in store.guide_records(campaign_id) for link in stored.record.links]
     todo = sorted({link.url for link in links if link.role in CHECKED_LINK_ROLES
                    and link.url not in known and urldefrag(link.url).url not in known
                    and urlsplit(link.url).scheme in ("http", "https")})

@@ -59,9 +59,9 @@ def _scope(store, campaign_id: int):
 def journey_specs(store, campaign_id: int, root: Path, options: JourneyOptions) -> list[tuple[int, JourneySpec]]:
     """(item id, spec) of every item to journey: its first stored record has an
     online link or an online depth."""
-    records: dict[int, dict] = {}
-    for record in store.records(campaign_id):
-        records.setdefault(record["item_id"], record)
+    records = {}
+    for stored in store.guide_records(campaign_id):
+        records.setdefault(stored.item_id, stored.record)
     profiles: dict[int, JourneyProfile] = {}
     for dept in store.departments(campaign_id):
         try:
@@ -76,14 +76,13 @@ def journey_specs(store, campaign_id: int, root: Path, options: JourneyOptions) 
         record = records.get(item["id"])
         if record is None or not item.get("guide_url"):
             continue
-        online = [link for link in record.get("links", []) if link.get("role") == "online"]
-        depth = (record.get("elements") or {}).get("online_depth", "")
+        online = [link for link in record.links if link.role == "online"]
+        depth = record.text("online_depth")
         if not online and not depth:
             continue
-        elements = record.get("elements") or {}
         out.append((item["id"], JourneySpec(
-            guide_url=item["guide_url"], name=elements.get("name") or item.get("name") or "",
-            code=elements.get("code") or "", online_depth=depth, online_url=online[0]["url"] if online else "",
+            guide_url=item["guide_url"], name=record.text("name") or item.get("name") or "",
+            code=record.text("code"), online_depth=depth, online_url=online[0].url if online else "",
             profile=profiles.get(item["department_id"], JourneyProfile()),
             evidence_dir=root / "journeys" / str(item["id"]), key=item["item_key"])))
     return out

@@ -37,7 +37,7 @@ def campaign_evidence(db_path: Path, campaign_id: int) -> dict[str, dict]:
     out: dict[str, dict] = {}
     journeys = store.journeys(campaign_id)
     if journeys:
-        sources = {r["record_id"]: r.get("source") or "" for r in store.records(campaign_id)}
+        sources = {s.record_id: s.record.source for s in store.guide_records(campaign_id)}
         for row in store.findings(campaign_id):
             journey = journeys.get(row.get("item_id"))
             if journey is None or not row["rule"].startswith("J"):
