@@ -18,7 +18,7 @@ from parsel import Selector
 from w3lib.url import add_or_replace_parameter
 
 from ..crawler.links import USER_AGENT, OutOfScope, _ScopedResolver
-from ..crawler.profiles import Profile
+from ..portal_profiles import Profile
 from ..crawler.spider import GUIDE_HREF_HINTS, NEXT_PAGE_TEXTS
 from ..errors import InputError
 from ..extract.decode import decode_html

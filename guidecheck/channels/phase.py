@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 
 from ..compare import Guide, match_and_compare
 from ..compare import normalise as N
-from ..crawler import profiles
+from .. import portal_profiles as profiles
 from ..crawler.progress import Progress
 from ..crawler.itemcheck import merge_extra_pages
 from ..errors import InputError

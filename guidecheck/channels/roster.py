@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from ..crawler import profiles
+from .. import portal_profiles as profiles
 from ..errors import CatalogError
 
 CHANNEL_KEYS = {"name", "listing", "profile", "__line__"}

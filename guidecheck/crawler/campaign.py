@@ -17,7 +17,7 @@ from urllib.parse import urldefrag, urlsplit
 
 from ..errors import CatalogError
 from ..offline import CheckedGuide
-from . import profiles
+from .. import portal_profiles as profiles
 from .itemcheck import Fetched, read_item
 from .links import RECHECK_PAUSE
 from ..progress import Progress

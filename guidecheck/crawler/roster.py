@@ -16,7 +16,7 @@ import yaml
 
 from ..catalog import LineLoader
 from ..errors import CatalogError
-from . import profiles
+from .. import portal_profiles as profiles
 from ..channels.roster import parse_channels
 
 

@@ -32,7 +32,7 @@ from twisted.internet.error import (
 from w3lib.url import add_or_replace_parameter
 
 from .itemcheck import Fetched
-from .profiles import Profile
+from ..portal_profiles import Profile
 
 NEXT_PAGE_TEXTS = ("下一页", "下页", "后页", "›", "»", ">")
 GUIDE_HREF_HINTS = ("guide", "bszn", "task", "matter", "detail", "item", "shixiang", "fwsx")

@@ -1,5 +1,5 @@
 """Journey settings: the package defaults (defaults.yaml) and the optional
-`journey:` key of a portal profile (crawler/profiles/*.yaml), read here so
+`journey:` key of a portal profile (element_rules/profiles/*.yaml), read here so
 that the crawler's profile loader stays as it is:
 
     journey:
@@ -42,7 +42,7 @@ def journey_profile(name_or_path: str | None) -> JourneyProfile:
     """The journey settings of a portal profile (defaults when it has none)."""
     if not name_or_path:
         return JourneyProfile()
-    from ..crawler import profiles
+    from .. import portal_profiles as profiles
 
     profile = profiles.load(name_or_path)
     try:

@@ -1,5 +1,5 @@
 """Portal profiles: data files a reviewer can write, saying how to list a
-department's items and how to reach each guide (crawler/profiles/*.yaml)."""
+department's items and how to reach each guide (element_rules/profiles/*.yaml)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -9,7 +9,7 @@ import yaml
 
 from ..errors import CatalogError
 
-PROFILE_DIR = Path(__file__).parent / "profiles"
+PROFILE_DIR = Path(__file__).parent / "element_rules" / "profiles"
 
 LISTING_KEYS = {"kind", "item_links", "next_page", "max_pages", "page_param", "page_size_param", "page_size",
                 "items_path", "item_key_field", "item_name_field", "item_url_field", "total_field"}
