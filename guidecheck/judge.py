@@ -109,7 +109,7 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
     from .stopping import worker_pool
 
     obs = observations(store, campaign_id)
-    by_department = department_rule_findings(store, campaign_id)
+    by_department = department_rule_findings(stored_department_groups(store, campaign_id))
     done = set() if redo else store.gathered_items(campaign_id, PHASE)
     with_records = store.items_with_results(campaign_id)
     todo = [item["id"] for item in store.items(campaign_id) if item["id"] in with_records and item["id"] not in done]
@@ -139,21 +139,23 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
     return len(todo)
 
 
-def department_rule_findings(store, campaign_id: int) -> dict[int, list[Finding]]:
-    """record id -> its findings of the department rules (`needs: department`,
-    C804), each department's sampled records read together, in the order
-    scoring reads them."""
+def department_rule_findings(groups) -> dict:
+    """key -> its findings of the department rules (`needs: department`, C804),
+    for `groups`: each department's sampled (key, record) pairs in item order."""
     from .checks.registry import department_codes, run_department_checks
 
     codes = department_codes()
-    out: dict[int, list[Finding]] = {}
-    if not codes:
-        return out
-    for department in store.departments(campaign_id):
-        stored = store.guide_records(campaign_id, department_id=department["id"])
-        for index, found in run_department_checks([s.record for s in stored], codes):
-            out.setdefault(stored[index].record_id, []).append(found)
+    out: dict = {}
+    for group in groups:
+        for index, found in run_department_checks([record for _, record in group], codes) if codes else ():
+            out.setdefault(group[index][0], []).append(found)
     return out
+
+
+def stored_department_groups(store, campaign_id: int):
+    """Each department's sampled stored records as (record id, record), in item order."""
+    for department in store.departments(campaign_id):
+        yield [(s.record_id, s.record) for s in store.guide_records(campaign_id, department_id=department["id"])]
 
 
 def judge_departments(store, campaign_id: int, obs: CampaignObservations) -> int:

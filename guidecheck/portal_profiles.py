@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import CatalogError
+from .errors import CatalogError
 
 PROFILE_DIR = Path(__file__).parent / "element_rules" / "profiles"
 

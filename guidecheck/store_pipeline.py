@@ -68,8 +68,9 @@ class PipelineTables:
         if department_id is not None:
             where += " AND item_id IN (SELECT id FROM items WHERE department_id = ? AND status != 'unsampled')"
             args.append(department_id)
+        order = "item_id, id" if department_id is not None else "id"
         return [StoredRecord(row["id"], row["item_id"], row["snapshot_sha"], record_from_store(json.loads(row["record_json"])))
-                for row in self.db["records"].rows_where(where, args, order_by="id")]
+                for row in self.db["records"].rows_where(where, args, order_by=order)]
 
     def findings_by_record(self, campaign_id: int) -> dict[int | None, list[Finding]]:
         """Each record's findings, typed (H findings, with no record, under None)."""

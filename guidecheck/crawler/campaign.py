@@ -221,16 +221,24 @@ def item_fetches(store, snapshots, campaign_id: int, item: dict) -> tuple[Fetche
 
 def replay(db_path: Path, campaign_id: int) -> list[dict]:
     """The campaign's findings recomputed with no network: records read again
-    from the snapshots, judged with the stored observations by the live judge."""
-    from ..judge import judge_records, observations
+    from the snapshots, judged with the stored observations by the live judge
+    (department rules over each department's records, as live)."""
+    from ..judge import department_rule_findings, judge_records, observations
 
     store, snapshots = open_stores(db_path)
     obs = observations(store, campaign_id)
+    read = [(item, outcome.records) for item, outcome in read_items(store, snapshots, campaign_id)
+            if item["status"] != "unsampled"]
+    groups: dict[int, list] = {}
+    for item, records in read:
+        groups.setdefault(item["department_id"], []).extend((id(r), r) for r in records)
+    by_department = department_rule_findings(groups.values())
     out = []
-    for item, outcome in read_items(store, snapshots, campaign_id):
-        judged = judge_records(outcome.records, obs.for_item(item["id"]))
-        out.extend(dict(item_key=item["item_key"], **CheckedGuide(record, findings).to_json())
-                   for record, findings in zip(outcome.records, judged))
+    for item, records in read:
+        judged = judge_records(records, obs.for_item(item["id"], records))
+        out.extend(dict(item_key=item["item_key"],
+                        **CheckedGuide(record, findings + by_department.get(id(record), [])).to_json())
+                   for record, findings in zip(records, judged))
     return out
 
 
