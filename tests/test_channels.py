@@ -321,6 +321,7 @@ def test_channel_fetcher_refuses_private_targets_before_connecting():
     import socket
 
     from guidecheck.channels.fetch import ChannelFetcher
+    from guidecheck.scope import Scope
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
@@ -328,8 +329,10 @@ def test_channel_fetcher_refuses_private_targets_before_connecting():
     listener.setblocking(False)
     port = listener.getsockname()[1]
 
+    fetcher_scope = Scope()
+
     async def fetch_all():
-        async with ChannelFetcher(allow_private=False, timeout=3, retries=0) as fetcher:
+        async with ChannelFetcher(fetcher_scope, timeout=3, retries=0) as fetcher:
             return [await fetcher.get(u) for u in (f"http://127.0.0.1:{port}/bszn/",
                                                    "http://169.254.169.254/latest/meta-data/")]
 
@@ -340,3 +343,4 @@ def test_channel_fetcher_refuses_private_targets_before_connecting():
     finally:
         listener.close()
     assert all(p.status is None and "范围" in p.error for p in pages), [p.error for p in pages]
+    assert [why for _, why, where in fetcher_scope.refusals if where == "channels"] == ["loopback", "metadata"]

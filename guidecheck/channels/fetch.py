@@ -41,8 +41,10 @@ class Page:
 class ChannelFetcher:
     """One aiohttp session for a channel phase; `get(url)` never raises."""
 
-    def __init__(self, *, allow_private: bool, timeout: float = 20.0, concurrency: int = 4, retries: int = 1):
-        self.scope = Scope(any_private=allow_private)
+    def __init__(self, scope: Scope, *, timeout: float = 20.0, concurrency: int = 4, retries: int = 1):
+        """`scope`: the campaign's (scope.scope_for_campaign, with the channels' hosts):
+        each refusal is recorded, phase `channels`."""
+        self.scope = scope
         self.timeout = timeout
         self.retries = retries
         self.sem = asyncio.Semaphore(concurrency)
@@ -62,6 +64,7 @@ class ChannelFetcher:
         for _hop in range(MAX_REDIRECTS + 1):
             why = self.scope.refuse_url(url)
             if why:
+                self.scope.refused(url, why, "channels")
                 return Page(url, error=f"地址不在抓取范围内（{reason_text(why)}），未抓取")
             async with self.session.get(url, allow_redirects=False) as resp:
                 if resp.status in (301, 302, 303, 307, 308) and resp.headers.get("Location"):
@@ -85,6 +88,7 @@ class ChannelFetcher:
                     last = Page(url, error="请求超时")
                 except (aiohttp.ClientConnectorError, OSError) as exc:
                     if isinstance(getattr(exc, "os_error", exc), OutOfScope):
+                        self.scope.refused(url, "private", "channels")
                         return Page(url, error="地址解析为内网或本机地址，未抓取")
                     last = Page(url, error=f"连接失败（{type(exc).__name__}）")
                 except aiohttp.ClientError as exc:

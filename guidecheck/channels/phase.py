@@ -233,8 +233,13 @@ async def _gather(store, snapshots, cstore: ChannelStore, campaign_id: int, opti
     for stored in store.guide_records(campaign_id):
         records.setdefault(stored.item_id, []).append(stored.record)
     progress = Progress("抓取其他渠道指南")
-    allow_private = bool(campaign["settings"].get("allow_private")) or bool(getattr(options, "allow_private", False))
-    async with ChannelFetcher(allow_private=allow_private, timeout=float(getattr(options, "timeout", 20.0)),
+    from ..scope import netloc_key, scope_for_campaign
+
+    # the campaign's scope, the channels' listing hosts added: private targets only
+    # when the campaign allows them, and then only for those hosts; refusals recorded
+    hosts = {netloc_key(spec.listing) for channels in specs.values() for spec in channels}
+    scope = scope_for_campaign(store, campaign_id, extra_hosts=hosts)
+    async with ChannelFetcher(scope, timeout=float(getattr(options, "timeout", 20.0)),
                               concurrency=max(1, min(int(getattr(options, "per_host", 4)), 8))) as fetcher:
         for dept_name, channels in specs.items():
             dept = departments.get(dept_name)
