@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PHASES = ("抓取指南", "检查链接", "在线办理路径", "检查网站首页")
+PHASES = ("抓取指南", "提取指南", "检查链接", "抓取其他渠道指南", "在线办理路径", "检查网站首页", "判定问题")
 
 
 def one_run() -> tuple[float, dict[str, float], str]:

@@ -85,9 +85,7 @@ def judge_records(records: list[GuideRecord], obs: ItemObservations,
 
 def observations(store, campaign_id: int) -> CampaignObservations:
     """Everything the gather phases stored for the campaign, typed."""
-    from .journeys.result import journey_from_dict
-
-    journeys = {item_id: journey_from_dict(row["result"]) for item_id, row in store.journeys(campaign_id).items()}
+    journeys = store.journey_results(campaign_id)
     channel: dict[int, dict[str, list[Finding]]] = {}
     department: list[tuple[int | None, Finding]] = []
     if "channel_results" in set(store.db.table_names()):

@@ -139,6 +139,12 @@ class PipelineTables:
             f"INSERT INTO findings (campaign_id, {', '.join(_FINDING_COLUMNS)}) VALUES (?, {', '.join('?' * 9)})",
             [(campaign_id, *row) for row in missing])
 
+    def journey_results(self, campaign_id: int) -> dict[int, object]:
+        """item id -> its stored JourneyResult, typed."""
+        from .journeys.result import journey_from_dict
+
+        return {item_id: journey_from_dict(row["result"]) for item_id, row in self.journeys(campaign_id).items()}
+
     def homepage_observations(self, campaign_id: int) -> list[tuple[int | None, str, object]]:
         """(department id, URL, HomepageObservation) of every checked homepage."""
         from .checks.portal import HomepageObservation
