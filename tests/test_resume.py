@@ -1,6 +1,6 @@
 """kill -9 and Ctrl-C (SIGINT) in every phase of a campaign run against a small
-demo portal (fetch, extract, links, journeys, homepages, judge, scoring,
-report), then the same command again: the result (findings, link verdicts,
+demo portal (fetch, extract, links, channels, journeys, homepages, judge,
+scoring, report), then the same command again: the result (findings, link verdicts,
 journeys, pages, the report's scores) equals an uninterrupted run, nothing
 finished is done twice, no finding is invented for work cut short, Ctrl-C
 exits 130 within 10 s, and no child process outlives the killed command.
@@ -151,6 +151,7 @@ def _state(pid: int) -> str:
 CHAIN = [("演练：fetch", signal.SIGKILL, "fetch"), ("抓取指南", signal.SIGINT, ""),
          ("演练：extract", signal.SIGINT, "extract"), ("演练：extract", signal.SIGKILL, "extract"),
          ("演练：links", signal.SIGINT, "links"), ("检查链接", signal.SIGKILL, ""),
+         ("演练：channels", signal.SIGINT, "channels"), ("演练：channels", signal.SIGKILL, "channels"),
          ("在线办理路径", signal.SIGINT, ""), ("在线办理路径", signal.SIGKILL, ""),
          ("演练：homepages", signal.SIGINT, "homepages"), ("演练：homepages", signal.SIGKILL, "homepages"),
          ("演练：judge", signal.SIGINT, "judge"), ("演练：judge", signal.SIGKILL, "judge"),
