@@ -4,10 +4,8 @@ owns the connection (`self.db`) and the migrations that create these tables."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from datetime import datetime, timezone
 
-from .model import Finding
 
 
 def now_iso(ts: float | None = None) -> str:
@@ -132,21 +130,6 @@ class AssessmentTables:
             row["result"] = json.loads(row.pop("result_json") or "{}")
             out[row["item_id"]] = row
         return out
-
-    def replace_item_findings(self, campaign_id: int, item_id: int, record_id: int | None, rules: Iterable[str],
-                              findings: list[Finding]) -> None:
-        """Replace the item's findings of `rules` (e.g. J001-J003) with `findings`,
-        attached to `record_id`; the item's other findings stay."""
-        rules = sorted(set(rules))
-        marks = ",".join("?" * len(rules))
-        with self.db.atomic():
-            self.db.execute(f"DELETE FROM findings WHERE campaign_id = ? AND item_id = ? AND rule IN ({marks})",
-                            [campaign_id, item_id, *rules])
-            self.db.conn.executemany(
-                "INSERT INTO findings (campaign_id, item_id, record_id, rule, element, material, outcome, message, "
-                "evidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(campaign_id, item_id, record_id, f.rule, f.element, f.material, f.outcome, f.message, f.evidence)
-                 for f in findings])
 
     def save_portal_page(self, campaign_id: int, page: dict) -> None:
         """Store (replace) one checked homepage: url, role, name, department_id,

@@ -37,7 +37,15 @@ def build_campaign(db_path: Path, guides_dir: Path, scheme_name: str, *, name: s
     store, snapshots = open_stores(Path(db_path))
     campaign_id = store.create_campaign(name, scheme=scheme.id, settings={
         "scheme_path": str(scheme.path), "hosts": ["127.0.0.1"], "allow_private": True, "month": "2026-12"})
-    items: dict[tuple[str, str], tuple[int, int | None]] = {}
+    # a `review` or `dead` link check adds its K001 to the guide's first record
+    link_findings: dict[tuple[str, str], list[Finding]] = {}
+    for department, file_name, result in link_checks:
+        store.save_link_result(campaign_id, result)
+        if result.status in ("review", "dead"):
+            outcome = "needs_review" if result.status == "review" else "fail"
+            link_findings.setdefault((department, file_name), []).append(
+                Finding("K001", "materials", outcome, f"链接无法打开：{result.reason}", evidence=result.url))
+    items: dict[tuple[str, str], int] = {}
     for folder in sorted(p for p in Path(guides_dir).iterdir() if p.is_dir()):
         dept_id = store.add_department(campaign_id, folder.name, listing_url="http://127.0.0.1/list",
                                        homepage="http://127.0.0.1/")
@@ -49,21 +57,15 @@ def build_campaign(db_path: Path, guides_dir: Path, scheme_name: str, *, name: s
             sha = snapshots.put(body, url=url, final_url=url, status=200,
                                 headers={"Content-Type": "text/html; charset=utf-8"}, fetcher="sample")
             checked = [(g.record, g.findings) for g in check_path(url, path, codes, context)]
+            if checked:
+                checked[0][1].extend(link_findings.get((folder.name, path.name), []))
             name = checked[0][0].elements.get("name") if checked else None
             item_id = store.upsert_item(campaign_id, dept_id, f"{folder.name}/{path.stem}", name or None, url)
             store.save_item_results(campaign_id, item_id, sha, checked)
-            record_id = store.records(campaign_id, item_id)[0]["record_id"]
-            items[(folder.name, path.name)] = (item_id, record_id)
-    for department, file_name, result in link_checks:
-        item_id, record_id = items[(department, file_name)]
-        store.save_link_result(campaign_id, result)
-        if result.status in ("review", "dead"):
-            outcome = "needs_review" if result.status == "review" else "fail"
-            store.replace_item_findings(campaign_id, item_id, record_id, [], [
-                Finding("K001", "materials", outcome, f"链接无法打开：{result.reason}", evidence=result.url)])
+            items[(folder.name, path.name)] = item_id
     root = snapshots.root
     for department, file_name, journey, png in journeys:
-        item_id, _ = items[(department, file_name)]
+        item_id = items[(department, file_name)]
         shot = None
         if png:
             folder = root / "journeys" / str(item_id)
