@@ -23,10 +23,10 @@ import hashlib
 import http
 import io
 import os
+import queue
 import threading
 import time
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -182,7 +182,7 @@ class SnapshotStore:
 class CrawlWriter(SnapshotStore):
     """A SnapshotStore for the crawl's many small writes, in batches.
 
-    put() hashes the body and hands its blob and WARC record to one background
+    put() hashes the body and queues its blob and WARC record for one background
     thread; record_fetch() and mark_gathered() queue their rows. flush() waits
     until every queued file is written, then writes the batch's snapshot rows,
     fetches and gathered items in ONE transaction (Store.save_fetches). So an item
@@ -199,8 +199,12 @@ class CrawlWriter(SnapshotStore):
         super().__init__(root, store)
         self.max_rows = max_rows
         self.max_bytes = max_bytes
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="guidecheck-snapshots")
-        self._jobs: list[Future] = []
+        # Files to write, in order, for one thread: a page costs the reactor a queue put.
+        self._queue: queue.SimpleQueue = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="guidecheck-snapshots", daemon=True)
+        self._thread.start()
+        self._closed = False
         self._metas: dict[str, dict] = {}  # sha -> snapshot row not yet committed
         self._bodies: dict[str, bytes] = {}  # sha -> body whose blob may not be written yet
         self._body_bytes = 0
@@ -211,6 +215,8 @@ class CrawlWriter(SnapshotStore):
 
     def put(self, body: bytes, *, url: str, final_url: str, status: int, headers: dict, fetcher: str,
             fetched_at: float | None = None) -> str:
+        if self._closed:
+            raise RuntimeError("CrawlWriter is closed")
         fetched_at = time.time() if fetched_at is None else fetched_at
         sha = hashlib.sha256(body).hexdigest()
         if sha in self._metas:
@@ -224,9 +230,25 @@ class CrawlWriter(SnapshotStore):
         if sha not in self._bodies:
             self._bodies[sha] = body
             self._body_bytes += len(body)
-        self._jobs.append(self._pool.submit(self._write_files, body, sha, final_url or url, status, headers,
-                                            fetched_at, fetcher, known))
+        self._queue.put((body, sha, final_url or url, status, headers, fetched_at, fetcher, known))
         return sha
+
+    def _run(self) -> None:
+        """The writer's thread: queued files in order; an Event is a flush waiting
+        for what was queued before it; None ends the thread. The first failed
+        write is kept for flush to raise."""
+        while True:
+            job = self._queue.get()
+            if job is None:
+                return
+            if isinstance(job, threading.Event):
+                job.set()
+                continue
+            try:
+                self._write_files(*job)
+            except BaseException as exc:  # noqa: BLE001 - raised again by flush, in the reactor's thread
+                if self._error is None:
+                    self._error = exc
 
     def _write_files(self, body: bytes, sha: str, url: str, status: int, headers: dict, fetched_at: float,
                      fetcher: str, known: dict | None) -> None:
@@ -253,32 +275,36 @@ class CrawlWriter(SnapshotStore):
         row = self._metas.get(sha)
         return dict(row) if row is not None else super().meta(sha)
 
-    def pending(self) -> int:
-        return len(self._fetches) + len(self._gathered)
-
     def maybe_flush(self) -> None:
         if len(self._fetches) >= self.max_rows or self._body_bytes >= self.max_bytes:
             self.flush()
 
     def flush(self) -> None:
         """Wait for the queued files, then commit the batch (see the class)."""
-        jobs, self._jobs = self._jobs, []
+        if self._closed:
+            return
         metas, fetches, gathered = list(self._metas.values()), self._fetches, self._gathered
         self._metas, self._fetches, self._gathered = {}, [], []
-        try:
-            for job in jobs:
-                job.result()  # a failed write raises here, and its batch is not recorded
-        finally:
-            self._bodies, self._body_bytes = {}, 0
+        done = threading.Event()
+        self._queue.put(done)
+        done.wait()
+        self._bodies, self._body_bytes = {}, 0
+        error, self._error = self._error, None
+        if error is not None:
+            raise error  # a file of the batch is missing: the batch is not recorded
         if metas or fetches or gathered:
             self.store.save_fetches(metas, fetches, gathered)
             self._stored.update(meta["sha256"] for meta in metas)
 
     def close(self) -> None:
+        if self._closed:
+            return
         try:
             self.flush()
         finally:
-            self._pool.shutdown(wait=True)
+            self._closed = True
+            self._queue.put(None)
+            self._thread.join()
             if self._warc_fd is not None:
                 os.close(self._warc_fd)
                 self._warc_fd, self._warc_path = None, None

@@ -342,19 +342,19 @@ class Store(AssessmentTables, PipelineTables):
 
     def _record_fetches(self, fetches: Iterable[tuple]) -> None:
         stamp = now_iso()
-        conn = self.db.conn
-        for campaign_id, url, sha, kind, item_id, error in fetches:
-            conn.execute(
-                "INSERT INTO fetches (campaign_id, url, sha256, item_id, kind, fetched_at, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(campaign_id, url, kind) DO UPDATE SET "
-                "sha256 = excluded.sha256, item_id = coalesce(excluded.item_id, item_id), "
-                "fetched_at = excluded.fetched_at, error = excluded.error",
-                [campaign_id, url, sha, item_id, kind, stamp, error])
-            if kind == "guide" and item_id is not None:
-                new = "error" if error else "fetched"
-                conn.execute("UPDATE items SET status = ?, error = ?, updated_at = ? "
-                             "WHERE id = ? AND status IN ('pending', 'error', 'fetched')",
-                             [new, error, stamp, item_id])
+        rows = list(fetches)
+        self.db.conn.executemany(
+            "INSERT INTO fetches (campaign_id, url, sha256, item_id, kind, fetched_at, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(campaign_id, url, kind) DO UPDATE SET "
+            "sha256 = excluded.sha256, item_id = coalesce(excluded.item_id, item_id), "
+            "fetched_at = excluded.fetched_at, error = excluded.error",
+            [(campaign_id, url, sha, item_id, kind, stamp, error)
+             for campaign_id, url, sha, kind, item_id, error in rows])
+        self.db.conn.executemany(  # in the order the fetches were made: the last one decides
+            "UPDATE items SET status = ?, error = ?, updated_at = ? "
+            "WHERE id = ? AND status IN ('pending', 'error', 'fetched')",
+            [("error" if error else "fetched", error, stamp, item_id)
+             for _c, _url, _sha, kind, item_id, error in rows if kind == "guide" and item_id is not None])
 
     def item_fetches(self, campaign_id: int, item_id: int) -> list[dict]:
         """The fetches made for one item, in the order they were first made."""
