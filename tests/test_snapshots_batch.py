@@ -115,3 +115,55 @@ def test_a_failed_file_write_records_nothing_of_its_batch(setup, tmp_path):
     assert committed(db, "SELECT count(*) FROM fetches") == [(0,)]
     assert committed(db, "SELECT count(*) FROM item_phases") == [(0,)]
     writer.close()
+
+
+def _warcio_record(body, sha, *, url, status, headers, fetched_at, fetcher, refers_to):
+    """The same record written by warcio's own WARCWriter (the reference)."""
+    import io
+    from datetime import datetime, timezone
+
+    from warcio.timeutils import datetime_to_iso_date
+    from warcio.warcwriter import WARCWriter
+
+    from guidecheck.snapshots import _http_headers
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    date = datetime_to_iso_date(datetime.fromtimestamp(fetched_at, timezone.utc).replace(tzinfo=None))
+    extra = {"WARC-Date": date, "WARC-Payload-Digest": f"sha256:{sha}", "WARC-Software": f"guidecheck/{fetcher}"}
+    http_headers = _http_headers(status, headers, len(body))
+    if refers_to is None:
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                           http_headers=http_headers, warc_headers_dict=extra)
+    else:
+        extra.pop("WARC-Payload-Digest")
+        record = writer.create_revisit_record(url, f"sha256:{sha}", refers_to["final_url"],
+                                              refers_to["fetched_at"].replace("+00:00", "Z"),
+                                              http_headers=http_headers, warc_headers_dict=extra)
+    writer.write_record(record)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("revisit", [False, True])
+@pytest.mark.parametrize("headers", [
+    HEADERS,
+    {"Content-Type": "text/html", "Content-Encoding": "gzip", "Content-Disposition": "attachment; filename=材料.doc",
+     "X-Note": "中文"},
+])
+def test_warc_record_is_what_warcio_writes(revisit, headers):
+    import io
+    import re
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from guidecheck.snapshots import warc_record
+
+    sha = hashlib.sha256(PAGE).hexdigest()
+    refers = {"url": URL, "final_url": URL + "?x", "fetched_at": "2026-09-21T14:13:20+00:00"} if revisit else None
+    args = dict(url="http://portal.example/办事/1", status=503 if revisit else 200, headers=headers,
+                fetched_at=1_790_000_000.7, fetcher="scrapy", refers_to=refers)
+    ours, ref = warc_record(PAGE, sha, **args), _warcio_record(PAGE, sha, **args)
+    record_id = re.compile(rb"WARC-Record-ID: <urn:uuid:[0-9a-f-]+>")
+    assert record_id.sub(b"ID", ours) == record_id.sub(b"ID", ref)
+    read = [(r.rec_type, r.content_stream().read()) for r in ArchiveIterator(io.BytesIO(ours), check_digests="raise")]
+    assert read == [("revisit", b"") if revisit else ("response", PAGE)]
