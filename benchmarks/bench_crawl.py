@@ -13,6 +13,11 @@ and prints both rates and their ratio.
 
 memory: runs the whole campaign (crawl, checks, no link checks) over 20,000
 items and prints the child's peak RSS (ru_maxrss).
+
+throughput --cpu: also the CPU time per page, steadier than rates on a shared
+machine: of the crawl phase (a wrapper around guidecheck.crawler.campaign.crawl
+reads process_time, and thread_time of the reactor's thread), and of the whole
+bare spider process (getrusage of the child).
 """
 from __future__ import annotations
 
@@ -55,14 +60,38 @@ print(json.dumps({"pages": count["n"], "seconds": time.perf_counter() - start}))
 '''
 
 
-def run_campaign(portal, items_per_department: int, workdir: Path) -> tuple[dict, int]:
+# `guidecheck crawl`, with the CPU time of its crawl phase printed to stderr
+CPU_WRAPPER = r'''
+import json, sys, time
+import guidecheck.crawler.campaign as campaign
+crawl = campaign.crawl
+def timed(*args, **kwargs):
+    cpu, main = time.process_time(), time.thread_time()
+    try:
+        return crawl(*args, **kwargs)
+    finally:
+        print("CRAWL_CPU " + json.dumps({"process": time.process_time() - cpu, "reactor_thread": time.thread_time() - main}),
+              file=sys.stderr)
+campaign.crawl = timed
+if __name__ == "__main__":  # the extract phase's worker processes import this file again
+    from guidecheck.cli import main
+    sys.argv[0] = "guidecheck"
+    main()
+'''
+
+
+def run_campaign(portal, items_per_department: int, workdir: Path, cpu: bool = False) -> tuple[dict, int]:
     from guidecheck.demo import write_roster
 
     roster = write_roster(portal.manifest(), workdir / "roster.yaml")
     db = workdir / "campaign.db"
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    result = subprocess.run([sys.executable, "-m", "guidecheck.cli", "crawl", str(roster), "--db", str(db),
-                             "--no-links"], capture_output=True, text=True)
+    command = [sys.executable, "-m", "guidecheck.cli"]
+    if cpu:
+        (workdir / "cpu_wrapper.py").write_text(CPU_WRAPPER)
+        command = [sys.executable, str(workdir / "cpu_wrapper.py")]
+    result = subprocess.run([*command, "crawl", str(roster), "--db", str(db), "--no-links"],
+                            capture_output=True, text=True)
     peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     if result.returncode != 0:
         raise SystemExit(result.stderr[-2000:])
@@ -70,26 +99,38 @@ def run_campaign(portal, items_per_department: int, workdir: Path) -> tuple[dict
     if not match:
         raise SystemExit("crawl summary without its timing line:\n" + result.stdout)
     pages, seconds = int(match.group(1)), float(match.group(2))
-    return {"db": str(db), "pages": pages, "seconds": seconds}, max(peak_kb, before)
+    out = {"db": str(db), "pages": pages, "seconds": seconds}
+    if cpu:
+        out["cpu"] = json.loads(re.search(r"CRAWL_CPU (.*)", result.stderr).group(1))
+    return out, max(peak_kb, before)
 
 
-def throughput(items: int) -> dict:
+def throughput(items: int, cpu: bool = False) -> dict:
     from guidecheck.demo_portal.server import start_portal
 
     with tempfile.TemporaryDirectory() as tmp, start_portal(items_per_department=items, delays=False) as portal:
         workdir = Path(tmp)
-        ours, _ = run_campaign(portal, items, workdir)
+        ours, _ = run_campaign(portal, items, workdir, cpu)
         urls = [row[0] for row in sqlite3.connect(ours["db"]).execute(
             "SELECT url FROM fetches WHERE sha256 IS NOT NULL AND kind IN ('listing', 'guide', 'extra')")]
         (workdir / "urls.json").write_text(json.dumps(urls))
         (workdir / "bare.py").write_text(BARE_SPIDER)
+        used = resource.getrusage(resource.RUSAGE_CHILDREN)
         bare = json.loads(subprocess.run([sys.executable, str(workdir / "bare.py"), str(workdir / "urls.json")],
                                          capture_output=True, text=True, check=True).stdout.splitlines()[-1])
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     ours_rate = ours["pages"] / ours["seconds"]
     bare_rate = bare["pages"] / bare["seconds"]
-    return {"items": items * 5, "guidecheck_pages": ours["pages"], "guidecheck_pages_per_s": round(ours_rate, 1),
-            "bare_pages": bare["pages"], "bare_pages_per_s": round(bare_rate, 1),
-            "ratio": round(ours_rate / bare_rate, 2)}
+    out = {"items": items * 5, "guidecheck_pages": ours["pages"], "guidecheck_pages_per_s": round(ours_rate, 1),
+           "bare_pages": bare["pages"], "bare_pages_per_s": round(bare_rate, 1),
+           "ratio": round(ours_rate / bare_rate, 2)}
+    if cpu:
+        bare_cpu = after.ru_utime - used.ru_utime + after.ru_stime - used.ru_stime
+        out.update({"guidecheck_cpu_ms_per_page": round(1000 * ours["cpu"]["process"] / ours["pages"], 2),
+                    "guidecheck_reactor_thread_cpu_ms_per_page":
+                        round(1000 * ours["cpu"]["reactor_thread"] / ours["pages"], 2),
+                    "bare_cpu_ms_per_page": round(1000 * bare_cpu / bare["pages"], 2)})
+    return out
 
 
 def memory(items: int) -> dict:
@@ -107,9 +148,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["throughput", "memory"])
     parser.add_argument("--items", type=int, help="items per department (5 departments)")
+    parser.add_argument("--cpu", action="store_true", help="throughput: also CPU time per page (see above)")
     args = parser.parse_args()
     if args.what == "throughput":
-        print(json.dumps(throughput(args.items or 400), ensure_ascii=False, indent=1))
+        print(json.dumps(throughput(args.items or 400, args.cpu), ensure_ascii=False, indent=1))
     else:
         print(json.dumps(memory(args.items or 4000), ensure_ascii=False, indent=1))
 

@@ -161,6 +161,17 @@ SNAPSHOT_COLUMNS = ("sha256", "url", "final_url", "status", "headers_json", "fet
                     "blob_path")
 
 
+def snapshot_row(meta: dict) -> list:
+    """A snapshot's metadata (headers as a dict, fetched_at as a timestamp or ISO
+    text) as the values of SNAPSHOT_COLUMNS."""
+    row = dict(meta)
+    if "headers" in row:
+        row["headers_json"] = json.dumps(row.pop("headers"), ensure_ascii=False)
+    if isinstance(row.get("fetched_at"), (int, float)):
+        row["fetched_at"] = now_iso(row["fetched_at"])
+    return [row.get(c) for c in SNAPSHOT_COLUMNS]
+
+
 class Store(AssessmentTables, PipelineTables):
     """A campaign database. `Store(path)` opens (creating or upgrading) the file."""
 
@@ -292,16 +303,12 @@ class Store(AssessmentTables, PipelineTables):
     # snapshots and fetches
     def add_snapshot(self, meta: dict) -> None:
         """Record a snapshot's metadata; a sha already present is left as it is."""
-        row = dict(meta)
-        if "headers" in row:
-            row["headers_json"] = json.dumps(row.pop("headers"), ensure_ascii=False)
-        if isinstance(row.get("fetched_at"), (int, float)):
-            row["fetched_at"] = now_iso(row["fetched_at"])
-        # Plain SQL on this per-page path: sqlite-utils' insert introspects the table each call.
         with self.db.conn:
-            self.db.conn.execute(
-                f"INSERT OR IGNORE INTO snapshots ({', '.join(SNAPSHOT_COLUMNS)}) "
-                f"VALUES ({', '.join('?' for _ in SNAPSHOT_COLUMNS)})", [row.get(c) for c in SNAPSHOT_COLUMNS])
+            self.db.conn.execute(self._INSERT_SNAPSHOT, snapshot_row(meta))
+
+    # Plain SQL on the per-page paths: sqlite-utils' insert introspects the table each call.
+    _INSERT_SNAPSHOT = (f"INSERT OR IGNORE INTO snapshots ({', '.join(SNAPSHOT_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' for _ in SNAPSHOT_COLUMNS)})")
 
     def snapshot(self, sha: str) -> dict | None:
         cursor = self.db.conn.execute("SELECT * FROM snapshots WHERE sha256 = ?", [sha])
@@ -317,19 +324,38 @@ class Store(AssessmentTables, PipelineTables):
         """Note that `url` was fetched as `kind` (one row per campaign, url, kind; a
         re-fetch replaces it). A guide fetched for an item moves it from pending to
         fetched (or to error)."""
+        with self.db.atomic():
+            self._record_fetches([(campaign_id, url, sha, kind, item_id, error)])
+
+    def save_fetches(self, snapshots: Iterable[dict], fetches: Iterable[tuple], gathered: Iterable[tuple[int, int]]
+                     ) -> None:
+        """What the crawl kept since its last write, in ONE transaction: snapshot rows
+        (as add_snapshot takes them), fetches (record_fetch's arguments: campaign_id,
+        url, sha, kind, item_id, error; in the order they were made) and the items
+        (campaign_id, item_id) through the fetch phase. An item is thus never recorded
+        as gathered without the fetches of its pages."""
         stamp = now_iso()
         with self.db.atomic():
-            self.db.execute(
-                "INSERT INTO fetches (campaign_id, url, sha256, item_id, kind, fetched_at, error) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(campaign_id, url, kind) DO UPDATE SET "
-                "sha256 = excluded.sha256, item_id = coalesce(excluded.item_id, item_id), "
-                "fetched_at = excluded.fetched_at, error = excluded.error",
-                [campaign_id, url, sha, item_id, kind, stamp, error])
-            if kind == "guide" and item_id is not None:
-                new = "error" if error else "fetched"
-                self.db.execute("UPDATE items SET status = ?, error = ?, updated_at = ? "
-                                "WHERE id = ? AND status IN ('pending', 'error', 'fetched')",
-                                [new, error, stamp, item_id])
+            self.db.conn.executemany(self._INSERT_SNAPSHOT, [snapshot_row(meta) for meta in snapshots])
+            self._record_fetches(fetches)
+            self.db.conn.executemany("INSERT OR IGNORE INTO item_phases (campaign_id, item_id, phase, at) "
+                                     "VALUES (?, ?, 'fetch', ?)", [(c, i, stamp) for c, i in gathered])
+
+    def _record_fetches(self, fetches: Iterable[tuple]) -> None:
+        stamp = now_iso()
+        rows = list(fetches)
+        self.db.conn.executemany(
+            "INSERT INTO fetches (campaign_id, url, sha256, item_id, kind, fetched_at, error) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(campaign_id, url, kind) DO UPDATE SET "
+            "sha256 = excluded.sha256, item_id = coalesce(excluded.item_id, item_id), "
+            "fetched_at = excluded.fetched_at, error = excluded.error",
+            [(campaign_id, url, sha, item_id, kind, stamp, error)
+             for campaign_id, url, sha, kind, item_id, error in rows])
+        self.db.conn.executemany(  # in the order the fetches were made: the last one decides
+            "UPDATE items SET status = ?, error = ?, updated_at = ? "
+            "WHERE id = ? AND status IN ('pending', 'error', 'fetched')",
+            [("error" if error else "fetched", error, stamp, item_id)
+             for _c, _url, _sha, kind, item_id, error in rows if kind == "guide" and item_id is not None])
 
     def item_fetches(self, campaign_id: int, item_id: int) -> list[dict]:
         """The fetches made for one item, in the order they were first made."""

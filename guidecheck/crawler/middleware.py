@@ -7,6 +7,7 @@ refetching what it has)."""
 from __future__ import annotations
 
 import time
+import weakref
 
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.http.headers import Headers
@@ -21,23 +22,43 @@ def _headers_dict(headers: Headers) -> dict[str, str]:
 
 class SnapshotMiddleware:
     """Configured from the setting GUIDECHECK_CAMPAIGN = {"db": path, "campaign_id": n}:
-    opens the campaign's store and snapshots itself (no reaching into the spider)."""
+    opens the campaign's store and snapshots itself (no reaching into the spider).
+
+    Writes go through the crawl's CrawlWriter (crawl_writer): files in a
+    background thread, rows in one transaction per batch, flushed once a second
+    and when the spider closes."""
+
+    FLUSH_SECONDS = 1.0
 
     def __init__(self, crawler):
-        from ..snapshots import SnapshotStore, snapshot_root
-        from ..store import Store
-
         self.crawler = crawler
         config = crawler.settings.getdict("GUIDECHECK_CAMPAIGN")
         self.campaign_id = int(config["campaign_id"])
-        self.store = Store(config["db"])
-        self.snapshots = SnapshotStore(snapshot_root(config["db"]), self.store)
+        self.snapshots = crawl_writer(crawler)
+        self.store = self.snapshots.store
         self.offline = bool(config.get("offline"))
         self.known = self.store.fetch_map(self.campaign_id)  # {(url, kind): sha}
+        self._timer = None
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        from scrapy import signals
+
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_opened(self, spider=None):
+        from twisted.internet import task
+
+        self._timer = task.LoopingCall(self.snapshots.flush)
+        self._timer.start(self.FLUSH_SECONDS, now=False)
+
+    def spider_closed(self, spider=None, reason=None):
+        if self._timer is not None and self._timer.running:
+            self._timer.stop()
+        close_crawl_writer(self.crawler)
 
     def process_request(self, request, spider=None):
         kind = request.meta.get("kind", "other")
@@ -74,11 +95,38 @@ class SnapshotMiddleware:
             response.body, url=request.url, final_url=response.url, status=response.status,
             headers=_headers_dict(response.headers), fetcher=fetcher, fetched_at=time.time(),
         )
-        self.store.record_fetch(self.campaign_id, request.url, sha, kind, item_id=request.meta.get("item_id"))
+        self.snapshots.record_fetch(self.campaign_id, request.url, sha, kind, item_id=request.meta.get("item_id"))
+        self.snapshots.maybe_flush()
         self.known[(request.url, kind)] = sha
         request.meta["snapshot_sha"] = sha
         self.crawler.stats.inc_value("guidecheck/fetched")
         return response
+
+
+_WRITERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def crawl_writer(crawler):
+    """The crawl's CrawlWriter (guidecheck/snapshots.py), one per crawler, on the
+    store of the setting GUIDECHECK_CAMPAIGN (None without it): the snapshot
+    middleware, the item pipeline and the spider write through it, so an item is
+    marked gathered in the same transaction as its pages' rows, or after them."""
+    if crawler not in _WRITERS:
+        config = crawler.settings.getdict("GUIDECHECK_CAMPAIGN")
+        if not config:
+            return None
+        from ..snapshots import CrawlWriter, snapshot_root
+        from ..store import Store
+
+        _WRITERS[crawler] = CrawlWriter(snapshot_root(config["db"]), Store(config["db"]))
+    return _WRITERS[crawler]
+
+
+def close_crawl_writer(crawler) -> None:
+    """Write what is pending and stop the writer's thread (the spider closes)."""
+    writer = _WRITERS.pop(crawler, None)
+    if writer is not None:
+        writer.close()
 
 
 # ---------------------------------------------------------------- scope

@@ -2,7 +2,9 @@
 
 GatheredPipeline: an item whose pages are all fetched (snapshots are kept by
 SnapshotMiddleware as they arrive) is recorded as through the fetch phase, so a
-resumed crawl skips it and the extract phase picks it up."""
+resumed crawl skips it and the extract phase picks it up. The mark goes through
+the crawl's writer (middleware.crawl_writer), in the transaction of its pages'
+rows or a later one, never before them."""
 from __future__ import annotations
 
 
@@ -15,7 +17,12 @@ class GatheredPipeline:
         return cls(crawler)
 
     def process_item(self, item, spider=None):
-        spider = spider or self.crawler.spider
-        spider.store.mark_gathered(item["campaign_id"], item["item_id"])
+        from .middleware import crawl_writer
+
+        writer = crawl_writer(self.crawler)
+        if writer is not None:
+            writer.mark_gathered(item["campaign_id"], item["item_id"])
+        else:
+            (spider or self.crawler.spider).store.mark_gathered(item["campaign_id"], item["item_id"])
         self.crawler.stats.inc_value("guidecheck/gathered")
         return item

@@ -42,6 +42,15 @@ def scrapy_settings(*, obey_robots: bool = True, concurrency: int = 16, per_host
         # A callback yields at most a page of listing links: scrapy's default of 100
         # output workers per response costs more than it brings (measured).
         "CONCURRENT_ITEMS": 4,
+        # Two diagnostic spider middlewares the crawl does not use (DEPTH_LIMIT is 0, no
+        # meta is copied from responses) each wrap every request and item a callback
+        # yields in one more async generator: off (measured, docs/benchmarks.md).
+        "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+                               "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None},
+        # Scrapy's check that a generator callback returns no value reads and parses the
+        # callback's source for every response (its cache is keyed by a bound method
+        # that dies with the request): the crawl's callbacks return none.
+        "WARN_ON_GENERATOR_RETURN_VALUE": False,
         "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
         # Scope and snapshots are wired here, from settings (not from the spider).
         "GUIDECHECK_SCOPE": scope or {},

@@ -1,0 +1,169 @@
+"""CrawlWriter: the crawl's snapshots, files written by a background thread and
+rows committed in batches. An item is recorded as gathered only in the
+transaction of its pages' rows, a page's row only once its blob and WARC record
+are on disk; a writer that dies before flushing leaves no row a rerun trusts."""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import sqlite3
+
+import pytest
+
+from guidecheck.snapshots import CrawlWriter, SnapshotStore
+from guidecheck.store import Store
+
+PAGE = "<html><head><title>办事指南</title></head><body>申请材料：营业执照</body></html>".encode()
+FAQ = "<html><body>常见问题：无</body></html>".encode()
+HEADERS = {"Content-Type": "text/html; charset=utf-8", "Server": "nginx"}
+URL = "http://portal.example/guide/1"
+
+
+@pytest.fixture
+def setup(tmp_path):
+    db = tmp_path / "c.db"
+    with Store(db) as st:
+        cid = st.create_campaign("批量写入")
+        item = st.upsert_item(cid, None, "k1", "事项一", URL)
+    return db, cid, item
+
+
+def put(writer, body=PAGE, url=URL, **kw):
+    args = dict(url=url, final_url=url, status=200, headers=HEADERS, fetcher="scrapy", fetched_at=1_790_000_000.0)
+    return writer.put(body, **{**args, **kw})
+
+
+def committed(db, sql):
+    with sqlite3.connect(db) as conn:  # another connection: what a killed run would leave
+        return conn.execute(sql).fetchall()
+
+
+def test_rows_wait_for_flush_and_commit_together(setup, tmp_path):
+    db, cid, item = setup
+    writer = CrawlWriter(tmp_path / "snap", Store(db))
+    sha = put(writer)
+    writer.record_fetch(cid, URL, sha, "guide", item_id=item)
+    faq = put(writer, FAQ, url=URL + "/faq")
+    writer.record_fetch(cid, URL + "/faq", faq, "extra", item_id=item)
+    writer.mark_gathered(cid, item)
+    # not yet committed, but served from memory (a second request for the page)
+    assert committed(db, "SELECT count(*) FROM fetches") == [(0,)]
+    assert committed(db, "SELECT count(*) FROM item_phases") == [(0,)]
+    assert writer.get(sha) == PAGE and writer.meta(sha)["status"] == 200
+    writer.flush()
+    assert committed(db, "SELECT kind, sha256 FROM fetches ORDER BY rowid") == [("guide", sha), ("extra", faq)]
+    assert committed(db, "SELECT item_id, phase FROM item_phases") == [(item, "fetch")]
+    assert committed(db, "SELECT status FROM items") == [("fetched",)]
+    blob = tmp_path / "snap" / "blobs" / sha[:2] / f"{sha}.gz"
+    assert gzip.decompress(blob.read_bytes()) == PAGE
+    assert writer.get(sha) == PAGE and writer.meta(sha)["url"] == URL  # now from disk and the store
+    writer.close()
+    # what the writer kept reads back exactly as SnapshotStore's own
+    plain = SnapshotStore(tmp_path / "snap", Store(db))
+    assert plain.get(faq) == FAQ and plain.meta(faq)["headers"]["Server"] == "nginx"
+    assert [r.rec_type for r in plain.iter_warc()] == ["response", "response"]
+
+
+def test_same_body_twice_one_blob_and_a_revisit(setup, tmp_path):
+    db, cid, _item = setup
+    writer = CrawlWriter(tmp_path / "snap", Store(db))
+    first = put(writer)
+    second = put(writer, url=URL + "?again", fetched_at=1_790_000_100.0)  # same batch
+    writer.flush()
+    third = put(writer, url=URL + "?later", fetched_at=1_790_000_200.0)  # a later batch
+    writer.close()
+    assert first == second == third == hashlib.sha256(PAGE).hexdigest()
+    assert len(list((tmp_path / "snap" / "blobs").rglob("*.gz"))) == 1
+    assert committed(db, "SELECT url FROM snapshots") == [(URL,)]
+    plain = SnapshotStore(tmp_path / "snap", Store(db))
+    assert [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI")) for r in plain.iter_warc()] == [
+        ("response", URL), ("revisit", URL + "?again"), ("revisit", URL + "?later")]
+
+
+def test_unflushed_work_is_redone_by_a_new_writer(setup, tmp_path):
+    """A crawl killed before its flush: files may be on disk, but no row and no
+    gathered mark; the rerun's writer stores the page again as new."""
+    db, cid, item = setup
+    dead = CrawlWriter(tmp_path / "snap", Store(db))
+    sha = put(dead)
+    dead.record_fetch(cid, URL, sha, "guide", item_id=item)
+    dead.mark_gathered(cid, item)
+    dead._queue.put(None)  # the thread ends; nothing is committed (as with kill -9)
+    dead._thread.join()
+    assert committed(db, "SELECT count(*) FROM snapshots") == [(0,)]
+    assert Store(db).gathered_items(cid) == set()
+    rerun = CrawlWriter(tmp_path / "snap", Store(db))
+    assert put(rerun) == sha
+    rerun.record_fetch(cid, URL, sha, "guide", item_id=item)
+    rerun.mark_gathered(cid, item)
+    rerun.close()
+    assert Store(db).gathered_items(cid) == {item}
+    assert rerun.meta(sha)["url"] == URL
+    assert gzip.decompress((tmp_path / "snap" / "blobs" / sha[:2] / f"{sha}.gz").read_bytes()) == PAGE
+
+
+def test_a_failed_file_write_records_nothing_of_its_batch(setup, tmp_path):
+    db, cid, item = setup
+    writer = CrawlWriter(tmp_path / "snap", Store(db))
+    sha = hashlib.sha256(PAGE).hexdigest()
+    (tmp_path / "snap" / "blobs" / sha[:2]).write_text("not a folder")  # the blob cannot be written
+    put(writer)
+    writer.record_fetch(cid, URL, sha, "guide", item_id=item)
+    writer.mark_gathered(cid, item)
+    with pytest.raises(OSError):
+        writer.flush()
+    assert committed(db, "SELECT count(*) FROM fetches") == [(0,)]
+    assert committed(db, "SELECT count(*) FROM item_phases") == [(0,)]
+    writer.close()
+
+
+def _warcio_record(body, sha, *, url, status, headers, fetched_at, fetcher, refers_to):
+    """The same record written by warcio's own WARCWriter (the reference)."""
+    import io
+    from datetime import datetime, timezone
+
+    from warcio.timeutils import datetime_to_iso_date
+    from warcio.warcwriter import WARCWriter
+
+    from guidecheck.snapshots import _http_headers
+
+    buf = io.BytesIO()
+    writer = WARCWriter(buf, gzip=False)
+    date = datetime_to_iso_date(datetime.fromtimestamp(fetched_at, timezone.utc).replace(tzinfo=None))
+    extra = {"WARC-Date": date, "WARC-Payload-Digest": f"sha256:{sha}", "WARC-Software": f"guidecheck/{fetcher}"}
+    http_headers = _http_headers(status, headers, len(body))
+    if refers_to is None:
+        record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                           http_headers=http_headers, warc_headers_dict=extra)
+    else:
+        extra.pop("WARC-Payload-Digest")
+        record = writer.create_revisit_record(url, f"sha256:{sha}", refers_to["final_url"],
+                                              refers_to["fetched_at"].replace("+00:00", "Z"),
+                                              http_headers=http_headers, warc_headers_dict=extra)
+    writer.write_record(record)
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("revisit", [False, True])
+@pytest.mark.parametrize("headers", [
+    HEADERS,
+    {"Content-Type": "text/html", "Content-Encoding": "gzip", "Content-Disposition": "attachment; filename=材料.doc",
+     "X-Note": "中文"},
+])
+def test_warc_record_is_what_warcio_writes(revisit, headers):
+    import io
+    import re
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from guidecheck.snapshots import warc_record
+
+    sha = hashlib.sha256(PAGE).hexdigest()
+    refers = {"url": URL, "final_url": URL + "?x", "fetched_at": "2026-09-21T14:13:20+00:00"} if revisit else None
+    args = dict(url="http://portal.example/办事/1", status=503 if revisit else 200, headers=headers,
+                fetched_at=1_790_000_000.7, fetcher="scrapy", refers_to=refers)
+    ours, ref = warc_record(PAGE, sha, **args), _warcio_record(PAGE, sha, **args)
+    record_id = re.compile(rb"WARC-Record-ID: <urn:uuid:[0-9a-f-]+>")
+    assert record_id.sub(b"ID", ours) == record_id.sub(b"ID", ref)
+    read = [(r.rec_type, r.content_stream().read()) for r in ArchiveIterator(io.BytesIO(ours), check_digests="raise")]
+    assert read == [("revisit", b"") if revisit else ("response", PAGE)]
