@@ -18,21 +18,22 @@ files of the batch are on disk.
 """
 from __future__ import annotations
 
-import base64
 import gzip
 import hashlib
 import http
+import io
 import os
 import queue
 import threading
 import time
-import uuid
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
+from warcio.timeutils import datetime_to_iso_date
+from warcio.warcwriter import WARCWriter
 
 from .store import Store, now_iso
 
@@ -69,7 +70,6 @@ class SnapshotStore:
         self._lock = threading.Lock()
         self._warc_fd: int | None = None
         self._warc_path: Path | None = None
-        self._warc_day: str | None = None
         (self.root / "blobs").mkdir(parents=True, exist_ok=True)
         (self.root / "warc").mkdir(parents=True, exist_ok=True)
 
@@ -149,64 +149,34 @@ class SnapshotStore:
 
     def _append_warc(self, body: bytes, sha: str, *, url: str, status: int, headers: dict, fetched_at: float,
                      fetcher: str, refers_to: dict | None) -> None:
-        data = gzip.compress(warc_record(body, sha, url=url, status=status, headers=headers, fetched_at=fetched_at,
-                                         fetcher=fetcher, refers_to=refers_to),
-                             compresslevel=GZIP_LEVEL, mtime=0)
-        day = time.strftime("%Y-%m-%d", time.gmtime(fetched_at))
+        when = datetime.fromtimestamp(fetched_at, timezone.utc)
+        warc_date = datetime_to_iso_date(when.replace(tzinfo=None))
+        digest = f"sha256:{sha}"
+        buf = io.BytesIO()
+        writer = WARCWriter(buf, gzip=False)  # compressed below as one member, at GZIP_LEVEL
+        http_headers = _http_headers(status, headers, len(body))
+        extra = {"WARC-Date": warc_date, "WARC-Payload-Digest": digest, "WARC-Software": f"guidecheck/{fetcher}"}
+        if refers_to is None:
+            record = writer.create_warc_record(url, "response", payload=io.BytesIO(body), length=len(body),
+                                               http_headers=http_headers, warc_headers_dict=extra)
+        else:
+            extra.pop("WARC-Payload-Digest")
+            refers_date = refers_to.get("fetched_at") or now_iso()
+            record = writer.create_revisit_record(url, digest, refers_to.get("final_url") or refers_to["url"],
+                                                  refers_date.replace("+00:00", "Z"), http_headers=http_headers,
+                                                  warc_headers_dict=extra)
+        writer.write_record(record)
+        data = gzip.compress(buf.getvalue(), compresslevel=GZIP_LEVEL, mtime=0)
+        path = self.root / "warc" / f"{when:%Y-%m-%d}.warc.gz"
         with self._lock:
-            if self._warc_day != day:  # one open file per day's WARC, kept open
+            if self._warc_path != path:  # one open file per day's WARC, kept open
                 if self._warc_fd is not None:
                     os.close(self._warc_fd)
-                path = self.root / "warc" / f"{day}.warc.gz"
                 self._warc_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-                self._warc_path, self._warc_day = path, day
+                self._warc_path = path
             view = memoryview(data)
             while view:  # one record, one gzip member, written whole in one append
                 view = view[os.write(self._warc_fd, view):]
-
-
-REVISIT_PROFILE = "http://netpreserve.org/warc/1.0/revisit/identical-payload-digest"
-
-
-def warc_record(body: bytes, sha: str, *, url: str, status: int, headers: dict, fetched_at: float, fetcher: str,
-                refers_to: dict | None) -> bytes:
-    """One WARC/1.0 record, uncompressed: a `response` with the body, or for a body
-    already kept (`refers_to`: its snapshot row) a `revisit` of identical payload
-    digest. The same headers, order and digests as warcio's WARCWriter writes
-    (tests/test_snapshots_batch.py compares them), built directly: warcio's record
-    objects cost more than the page's compression (measured)."""
-    http_block = _http_header_bytes(status, headers, len(body))
-    payload = body if refers_to is None else b""
-    block_digest = hashlib.sha1(http_block)
-    block_digest.update(payload)
-    lines = ["WARC/1.0", "WARC-Date: " + time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(fetched_at))]
-    if refers_to is None:
-        lines.append(f"WARC-Payload-Digest: sha256:{sha}")
-    lines += [f"WARC-Software: guidecheck/{fetcher}", "WARC-Type: " + ("response" if refers_to is None else "revisit"),
-              f"WARC-Record-ID: <urn:uuid:{uuid.uuid4()}>", f"WARC-Target-URI: {url}"]
-    if refers_to is not None:
-        refers_date = (refers_to.get("fetched_at") or now_iso()).replace("+00:00", "Z")
-        lines += [f"WARC-Profile: {REVISIT_PROFILE}",
-                  f"WARC-Refers-To-Target-URI: {refers_to.get('final_url') or refers_to['url']}",
-                  f"WARC-Refers-To-Date: {refers_date}", f"WARC-Payload-Digest: sha256:{sha}"]
-    lines += ["WARC-Block-Digest: sha1:" + base64.b32encode(block_digest.digest()).decode("ascii"),
-              "Content-Type: application/http; msgtype=response",
-              f"Content-Length: {len(http_block) + len(payload)}"]
-    head = ("\r\n".join(lines) + "\r\n\r\n").encode("utf-8")  # WARC headers may be UTF-8 (as warcio writes)
-    return b"".join((head, http_block, payload, b"\r\n\r\n"))
-
-
-def _http_header_bytes(status: int, headers: dict, body_len: int) -> bytes:
-    """The HTTP status line and headers of a record, ASCII, ending with the blank
-    line; non-ASCII values percent-encoded as warcio does (RFC 8187), names too."""
-    parsed = _http_headers(status, headers, body_len)
-    text = f"{parsed.protocol} {parsed.statusline}\r\n" + "".join(f"{n}: {v}\r\n" for n, v in parsed.headers)
-    try:
-        return text.encode("ascii") + b"\r\n"
-    except UnicodeEncodeError:
-        pass
-    parsed.headers = [(n if n.isascii() else quote(n), v) for n, v in parsed.headers]
-    return parsed.to_ascii_bytes()
 
 
 class CrawlWriter(SnapshotStore):
@@ -337,7 +307,7 @@ class CrawlWriter(SnapshotStore):
             self._thread.join()
             if self._warc_fd is not None:
                 os.close(self._warc_fd)
-                self._warc_fd, self._warc_path, self._warc_day = None, None, None
+                self._warc_fd, self._warc_path = None, None
 
 
 def snapshot_root(db_path: Path) -> Path:
