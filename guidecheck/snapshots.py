@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
@@ -53,6 +54,8 @@ def _http_headers(status: int, headers: dict, body_len: int) -> StatusAndHeaders
         phrase = ""
     pairs = []
     for name, value in headers.items():
+        if not name.isascii():  # warcio percent-encodes non-ASCII values, not names: a server sent one
+            name = quote(name)
         if name.lower() in _TRANSFER_HEADERS:
             pairs.append((f"X-Guidecheck-Orig-{name}", str(value)))
         else:

@@ -115,3 +115,21 @@ def test_a_failed_file_write_records_nothing_of_its_batch(setup, tmp_path):
     assert committed(db, "SELECT count(*) FROM fetches") == [(0,)]
     assert committed(db, "SELECT count(*) FROM item_phases") == [(0,)]
     writer.close()
+
+
+def test_a_non_ascii_header_name_is_kept_not_fatal(tmp_path):
+    """A server that sends a header name outside ASCII still has its page kept,
+    with the header in the WARC record (percent-encoded), readable by warcio."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    store = Store(tmp_path / "c.db")
+    snapshots = SnapshotStore(tmp_path / "snap", store)
+    sha = snapshots.put(b"<html>ok</html>", url="http://127.0.0.1/a", final_url="http://127.0.0.1/a", status=200,
+                        headers={"X-名字": "值", "Content-Type": "text/html"}, fetcher="test")
+    assert snapshots.get(sha) == b"<html>ok</html>"
+    records = []
+    for warc in (tmp_path / "snap" / "warc").glob("*.warc.gz"):
+        with warc.open("rb") as fh:
+            records += [(r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_header("X-%E5%90%8D%E5%AD%97"))
+                        for r in ArchiveIterator(fh)]
+    assert records and records[-1][0] == "http://127.0.0.1/a" and records[-1][1], records
