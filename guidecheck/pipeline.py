@@ -72,11 +72,13 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
             drill("homepages")
             check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
             store.set_phase(campaign_id, "homepages")
-    gathered = any(phase != "judge" for phase in set(store.phases(campaign_id)) - before)
-    if gathered or not store.phase_done(campaign_id, "judge"):
-        # judged before this run gathered more (a crawl later run with the browser): judge all again
+    if judged and any(phase != "judge" for phase in set(store.phases(campaign_id)) - before):
+        # judged before this run gathered more (a crawl later run with the browser): every
+        # item is judged again; the reset is stored first, so a judge cut short resumes
+        store.reset_phase(campaign_id, "judge")
+    if not store.phase_done(campaign_id, "judge"):
         drill("judge")
-        judge_campaign(store, campaign_id, redo=judged and gathered)
+        judge_campaign(store, campaign_id)
         store.set_phase(campaign_id, "judge")
     store.set_campaign_status(campaign_id, "done")
     return stats

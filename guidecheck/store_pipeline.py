@@ -189,6 +189,14 @@ class PipelineTables:
                 "ON CONFLICT(campaign_id, phase) DO UPDATE SET status = excluded.status, at = excluded.at",
                 [campaign_id, phase, status, now_iso()])
 
+    def reset_phase(self, campaign_id: int, phase: str) -> None:
+        """The phase is to be run again for every item: its per-item marks and its
+        completion go, in one transaction."""
+        with self.db.atomic():
+            self.db.execute("DELETE FROM item_phases WHERE campaign_id = ? AND phase = ?", [campaign_id, phase])
+            self.db.execute("UPDATE phase_state SET status = 'pending', at = ? WHERE campaign_id = ? AND phase = ?",
+                            [now_iso(), campaign_id, phase])
+
     def phases(self, campaign_id: int) -> dict[str, str]:
         return {phase: status for phase, status in self.db.execute(
             "SELECT phase, status FROM phase_state WHERE campaign_id = ?", [campaign_id])}

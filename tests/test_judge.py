@@ -172,3 +172,27 @@ def test_department_rules_are_judged_with_the_items_and_equal_scoring(tmp_path):
         attach_department_findings(department, {"C804"})
         scored += [(g.record.source, f.outcome) for g in department.guides for f in g.findings if f.rule == "C804"]
     assert scored == [("A3", "fail")]
+
+
+def test_gathering_after_the_judge_judges_every_item_again(campaign):
+    """A campaign judged, then a gather phase runs (a crawl later run with the
+    browser): the pipeline resets the judge and judges every item again."""
+    from guidecheck.crawler.campaign import CrawlOptions
+    from guidecheck.pipeline import run_phases
+
+    store, cid = campaign
+    judge_campaign(store, cid)
+    for phase in ("fetch", "extract", "links", "channels", "journeys", "judge"):
+        store.set_phase(cid, phase)
+    first = stored_findings(store, cid)
+    store.db.execute("DELETE FROM findings WHERE rule = 'K001'")  # what a judge before the link results had
+    store.db.conn.commit()
+    run_phases(store.db.conn.execute("PRAGMA database_list").fetchone()[2], cid, CrawlOptions(check_links=False),
+               browser=True)  # only the homepage phase is left (no homepage listed: nothing to open)
+    assert store.phase_done(cid, "homepages") and store.phase_done(cid, "judge")
+    assert stored_findings(store, cid) == first
+    # nothing gathered: a rerun judges nothing again
+    store.db.execute("DELETE FROM findings WHERE rule = 'K001'")
+    store.db.conn.commit()
+    run_phases(store.db.conn.execute("PRAGMA database_list").fetchone()[2], cid, CrawlOptions(check_links=False))
+    assert not [row for row in stored_findings(store, cid) if row[1] == "K001"]
