@@ -11,8 +11,10 @@ runs a bare scrapy spider (no processing, no middleware of
 ours, the same concurrency settings) over exactly the URLs the crawl fetched,
 and prints both rates and their ratio.
 
-memory: runs the whole campaign (crawl, checks, no link checks) over 20,000
-items and prints the child's peak RSS (ru_maxrss).
+memory: runs the whole campaign (crawl, extract, judge, no link checks) over
+20,000 items and prints the child's peak RSS (ru_maxrss), and the extract and
+judge phases' rates (items/s over the whole phase, read from their last
+progress line).
 
 throughput --cpu: also the CPU time per page, steadier than rates on a shared
 machine: of the crawl phase (a wrapper around guidecheck.crawler.campaign.crawl
@@ -99,10 +101,19 @@ def run_campaign(portal, items_per_department: int, workdir: Path, cpu: bool = F
     if not match:
         raise SystemExit("crawl summary without its timing line:\n" + result.stdout)
     pages, seconds = int(match.group(1)), float(match.group(2))
-    out = {"db": str(db), "pages": pages, "seconds": seconds}
+    out = {"db": str(db), "pages": pages, "seconds": seconds, "rates": phase_rates(result.stderr)}
     if cpu:
         out["cpu"] = json.loads(re.search(r"CRAWL_CPU (.*)", result.stderr).group(1))
     return out, max(peak_kb, before)
+
+
+def phase_rates(stderr: str) -> dict[str, float]:
+    """label -> items/s of each phase, from its last progress line ("提取指南 5000/5000（286/秒）")."""
+    rates = {}
+    for label, done, total, rate in re.findall(r"^(\S+) (\d+)/(\d+)（([\d.]+)/秒", stderr, re.M):
+        if done == total:
+            rates[label] = float(rate)
+    return rates
 
 
 def throughput(items: int, cpu: bool = False) -> dict:
@@ -141,7 +152,8 @@ def memory(items: int) -> dict:
         ours, peak_kb = run_campaign(portal, items, Path(tmp))
         total = time.perf_counter() - start
     return {"items": items * 5, "pages": ours["pages"], "crawl_seconds": round(ours["seconds"], 1),
-            "campaign_seconds": round(total, 1), "peak_rss_mb": round(peak_kb / 1024, 1)}
+            "campaign_seconds": round(total, 1), "peak_rss_mb": round(peak_kb / 1024, 1),
+            "extract_items_per_s": ours["rates"].get("提取指南"), "judge_items_per_s": ours["rates"].get("判定问题")}
 
 
 def main() -> None:
