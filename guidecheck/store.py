@@ -129,10 +129,16 @@ def _m006_journeys_portal_pages(db: Database) -> None:
     db["findings"].add_column("page_department_id", int)
 
 
+def _m009_fetch_item_index(db: Database) -> None:
+    # The extract phase and replay read each item's fetches: without this index every
+    # read scanned the campaign's fetches (59 items/s at 20,000 items, measured).
+    db["fetches"].create_index(["item_id"], if_not_exists=True)
+
+
 MIGRATIONS: list[Callable[[Database], None]] = [_m001_initial, _m002_lookup_indexes, _m003_notes,
                                                  _m004_sampling_rotation, _m005_review_decisions,
                                                  _m006_journeys_portal_pages, m007_pipeline,
-                                                 m008_homepage_observations]
+                                                 m008_homepage_observations, _m009_fetch_item_index]
 SCHEMA_VERSION = len(MIGRATIONS)
 MIGRATION_SET = "guidecheck"
 
