@@ -89,7 +89,8 @@ class PipelineTables:
             self.db.execute("DELETE FROM findings WHERE item_id = ?", [item_id])
             self.db.execute("DELETE FROM records WHERE item_id = ?", [item_id])
             if self._phases_table():
-                self.db.execute("DELETE FROM item_phases WHERE item_id = ? AND phase = 'judge'", [item_id])
+                self.db.execute("DELETE FROM item_phases WHERE campaign_id = ? AND phase = 'judge' AND item_id = ?",
+                                [campaign_id, item_id])  # the index's order
             self.db.conn.executemany(
                 "INSERT INTO records (campaign_id, item_id, snapshot_sha, record_json) VALUES (?, ?, ?, ?)",
                 [(campaign_id, item_id, snapshot_sha, json.dumps(record_to_store(r), ensure_ascii=False))
