@@ -114,8 +114,12 @@ class PipelineTables:
                                      "VALUES (?, ?, 'judge', ?)", [campaign_id, item_id, now_iso()])
 
     def _phases_table(self) -> bool:
-        """A store opened below m007 (tests of old files) has no per-item phases."""
-        return self.schema_version() >= 7
+        """A store opened below m007 (tests of old files) has no per-item phases.
+        Asked once per Store: its migrations run when it is opened."""
+        known = self.__dict__.get("_has_item_phases")
+        if known is None:
+            known = self.__dict__["_has_item_phases"] = self.schema_version() >= 7
+        return known
 
     def save_department_findings(self, campaign_id: int, found: list[tuple[int | None, Finding]]) -> None:
         """Judge side: the findings that belong to a department rather than a guide
