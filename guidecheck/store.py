@@ -340,12 +340,10 @@ class Store(AssessmentTables, PipelineTables):
         url, sha, kind, item_id, error; in the order they were made) and the items
         (campaign_id, item_id) through the fetch phase. An item is thus never recorded
         as gathered without the fetches of its pages."""
-        stamp = now_iso()
         with self.db.atomic():
             self.db.conn.executemany(self._INSERT_SNAPSHOT, [snapshot_row(meta) for meta in snapshots])
             self._record_fetches(fetches)
-            self.db.conn.executemany("INSERT OR IGNORE INTO item_phases (campaign_id, item_id, phase, at) "
-                                     "VALUES (?, ?, 'fetch', ?)", [(c, i, stamp) for c, i in gathered])
+            self._insert_item_phases(list(gathered), "fetch")
 
     def _record_fetches(self, fetches: Iterable[tuple]) -> None:
         stamp = now_iso()

@@ -110,8 +110,7 @@ class PipelineTables:
             self.db.execute("UPDATE items SET status = ?, updated_at = ? WHERE id = ? AND status != 'error'",
                             [status, now_iso(), item_id])
             if self._phases_table():
-                self.db.conn.execute("INSERT OR IGNORE INTO item_phases (campaign_id, item_id, phase, at) "
-                                     "VALUES (?, ?, 'judge', ?)", [campaign_id, item_id, now_iso()])
+                self._insert_item_phases([(campaign_id, item_id)], "judge")
 
     def _phases_table(self) -> bool:
         """A store opened below m007 (tests of old files) has no per-item phases.
@@ -169,8 +168,13 @@ class PipelineTables:
     # per item phases
     def mark_gathered(self, campaign_id: int, item_id: int, phase: str = "fetch") -> None:
         with self.db.conn:
-            self.db.conn.execute("INSERT OR IGNORE INTO item_phases (campaign_id, item_id, phase, at) "
-                                 "VALUES (?, ?, ?, ?)", [campaign_id, item_id, phase, now_iso()])
+            self._insert_item_phases([(campaign_id, item_id)], phase)
+
+    def _insert_item_phases(self, items: list[tuple[int, int]], phase: str) -> None:
+        """(campaign_id, item_id) pairs through `phase`, in the caller's transaction."""
+        stamp = now_iso()
+        self.db.conn.executemany("INSERT OR IGNORE INTO item_phases (campaign_id, item_id, phase, at) "
+                                 "VALUES (?, ?, ?, ?)", [(c, i, phase, stamp) for c, i in items])
 
     def gathered_items(self, campaign_id: int, phase: str = "fetch") -> set[int]:
         """Items through `phase` (for fetch: items whose results are saved count too,
