@@ -40,45 +40,35 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
 
     install()
     store = Store(db_path)
-    stats = None
     judged = store.phase_done(campaign_id, "judge")
     before = {phase for phase, status in store.phases(campaign_id).items() if status == "done"}
-    if not store.phase_done(campaign_id, "fetch"):
-        drill("fetch")
-        stats = crawl(db_path, campaign_id, options)
-        store.set_phase(campaign_id, "fetch")
-    if not store.phase_done(campaign_id, "extract"):
-        drill("extract")
-        extract_items(db_path, campaign_id)
-        store.set_phase(campaign_id, "extract")
-    if options.check_links and not store.phase_done(campaign_id, "links"):
-        drill("links")
-        check_campaign_links(db_path, campaign_id, options)
-        store.set_phase(campaign_id, "links")
-    if not store.phase_done(campaign_id, "channels"):
-        from .channels.phase import gather_channels
 
-        drill("channels")
-        gather_channels(db_path, campaign_id, options)  # resumable: a channel already compared is skipped
-        store.set_phase(campaign_id, "channels")
+    def phase(name: str, run):
+        """Run a phase not done yet (held first if a drill asks), then record it done."""
+        if store.phase_done(campaign_id, name):
+            return None
+        drill(name)
+        out = run()
+        store.set_phase(campaign_id, name)
+        return out
+
+    stats = phase("fetch", lambda: crawl(db_path, campaign_id, options))
+    phase("extract", lambda: extract_items(db_path, campaign_id))
+    if options.check_links:
+        phase("links", lambda: check_campaign_links(db_path, campaign_id, options))
+    from .channels.phase import gather_channels
+
+    phase("channels", lambda: gather_channels(db_path, campaign_id, options))  # a channel compared is skipped
     if browser and options.journeys:
         from .journeys.phases import JourneyOptions, PortalPageOptions, check_portal_pages, run_journeys
 
-        if not store.phase_done(campaign_id, "journeys"):
-            drill("journeys")
-            run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium))
-            store.set_phase(campaign_id, "journeys")
-        if not store.phase_done(campaign_id, "homepages"):
-            drill("homepages")
-            check_portal_pages(db_path, campaign_id, PortalPageOptions(chromium=options.chromium))
-            store.set_phase(campaign_id, "homepages")
-    if judged and any(phase != "judge" for phase in set(store.phases(campaign_id)) - before):
+        phase("journeys", lambda: run_journeys(db_path, campaign_id, JourneyOptions(chromium=options.chromium)))
+        phase("homepages", lambda: check_portal_pages(db_path, campaign_id,
+                                                      PortalPageOptions(chromium=options.chromium)))
+    if judged and any(name != "judge" for name in set(store.phases(campaign_id)) - before):
         # judged before this run gathered more (a crawl later run with the browser): every
         # item is judged again; the reset is stored first, so a judge cut short resumes
         store.reset_phase(campaign_id, "judge")
-    if not store.phase_done(campaign_id, "judge"):
-        drill("judge")
-        judge_campaign(store, campaign_id)
-        store.set_phase(campaign_id, "judge")
+    phase("judge", lambda: judge_campaign(store, campaign_id))
     store.set_campaign_status(campaign_id, "done")
     return stats
