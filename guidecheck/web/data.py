@@ -39,26 +39,23 @@ class CampaignData:
         Store(self.db_path).close()  # create or upgrade the file once, up front
 
     # ---------------------------------------------------------------- connection
-    def store(self) -> Store:
-        stores = getattr(_LOCAL, "stores", None)
-        if stores is None:
-            stores = _LOCAL.stores = {}
+    def _per_thread(self, kind: str, open_store):
+        """This thread's connection of `kind` to the file, opened once (SQLite
+        connections stay in the thread that made them)."""
+        stores = _LOCAL.__dict__.setdefault(kind, {})
         store = stores.get(self.db_path)
         if store is None:
-            store = stores[self.db_path] = Store(self.db_path)
+            store = stores[self.db_path] = open_store(self.db_path)
         return store
+
+    def store(self) -> Store:
+        return self._per_thread("stores", Store)
 
     def users(self):
         """This thread's UserStore (users, sessions, appeal attachments) on the same file."""
         from ..store_users import UserStore
 
-        stores = getattr(_LOCAL, "users", None)
-        if stores is None:
-            stores = _LOCAL.users = {}
-        users = stores.get(self.db_path)
-        if users is None:
-            users = stores[self.db_path] = UserStore(self.db_path)
-        return users
+        return self._per_thread("users", UserStore)
 
     def _scalar_row(self, sql: str, args: list) -> tuple:
         return tuple(self.store().db.execute(sql, args).fetchone())
