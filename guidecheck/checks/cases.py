@@ -51,15 +51,9 @@ RECORD_FIELDS = {"source", "url", "elements", "materials", "process_steps", "faq
                  "link_results", "journey", "homepage", "fetch_problem", "uncertain"}
 
 
-@dataclass
-class Case:
-    code: str
-    id: str
-    record: dict | None
-    expect: list[dict]
-    note: str = ""
-    context: dict = field(default_factory=dict)
-    records: list[dict] | None = None  # a department's records (department rules)
+class CaseNaming:
+    """What every case file's case has by its `code`, `id` and `expect`: its test id,
+    and whether it expects no finding (pair cases of compare/cases.py too)."""
 
     @property
     def test_id(self) -> str:
@@ -68,6 +62,17 @@ class Case:
     @property
     def passing(self) -> bool:
         return not self.expect
+
+
+@dataclass
+class Case(CaseNaming):
+    code: str
+    id: str
+    record: dict | None
+    expect: list[dict]
+    note: str = ""
+    context: dict = field(default_factory=dict)
+    records: list[dict] | None = None  # a department's records (department rules)
 
     def guide(self) -> GuideRecord:
         return record_from_dict(self.record, source=f"cases/{self.code}.yaml#{self.id}")

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 
 import yaml
 
-from ..checks.cases import EXPECT_FIELDS, case_path, record_from_dict
+from ..checks.cases import EXPECT_FIELDS, CaseNaming, case_path, record_from_dict
 from ..errors import CatalogError
 from ..model import Finding
 from .match import Guide, match_and_compare
 
 
 @dataclass
-class PairCase:
+class PairCase(CaseNaming):
     code: str
     id: str
     portal: list[dict]
@@ -37,14 +37,6 @@ class PairCase:
     expect: list[dict]
     note: str = ""
     portal_complete: bool = True
-
-    @property
-    def test_id(self) -> str:
-        return f"{self.code}_{self.id}"
-
-    @property
-    def passing(self) -> bool:
-        return not self.expect
 
     def guides(self, side: str) -> list[Guide]:
         records = self.portal if side == "portal" else self.other
