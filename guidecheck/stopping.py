@@ -5,6 +5,8 @@
   record anything, so work cut short stays pending and is never stored as a
   finding (a journey whose browser died under Ctrl-C is not a J003); the
   command exits with status 130 and a rerun continues.
+- `during_reactor(stop)`: the same for a scrapy crawl, whose reactor must be
+  asked to stop rather than interrupted.
 - `die_with_parent()`: in a child process (process-pool workers), ask Linux to
   kill it when its parent dies (PR_SET_PDEATHSIG), so that kill -9 of the
   command leaves no worker behind. Playwright's driver exits when its pipe
@@ -16,6 +18,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import multiprocessing
 import os
@@ -36,6 +39,35 @@ def install() -> None:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGINT, _handler)
         signal.signal(signal.SIGTERM, _handler)
+
+
+@contextlib.contextmanager
+def during_reactor(stop_gracefully):
+    """While a Twisted reactor runs in this thread (a scrapy crawl): the first
+    SIGINT/SIGTERM sets STOP and asks `stop_gracefully` from the reactor (what
+    is in flight finishes and is kept), a second stops the reactor at once.
+    Our handlers are back afterwards. A signal landing after the reactor has
+    stopped still sets STOP, so the caller sees it."""
+    from twisted.internet import reactor
+
+    def handler(signum, frame):
+        first = not STOP.is_set()
+        STOP.set()
+        reactor.callFromThread(stop_gracefully if first else _stop_reactor)
+
+    previous = [signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)]
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous[0])
+        signal.signal(signal.SIGTERM, previous[1])
+
+
+def _stop_reactor() -> None:
+    from twisted.internet import reactor
+
+    with contextlib.suppress(RuntimeError):  # already stopping
+        reactor.stop()
 
 
 def stopping() -> bool:

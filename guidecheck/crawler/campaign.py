@@ -103,14 +103,16 @@ def crawl(db_path: Path, campaign_id: int, options: CrawlOptions | None = None) 
     process.crawl(crawler, campaign_id=campaign_id, store=store, snapshots=snapshots,
                   departments=departments, allowed_hosts=hosts, progress=progress,
                   skip_items=done, sampling=store.campaign(campaign_id)["settings"].get("sample"))
+    from ..stopping import STOP, during_reactor
+
     started = time.perf_counter()
-    process.start()
+    with during_reactor(process.stop):
+        # our handler, not scrapy's: scrapy's forgets a Ctrl-C that lands as the spider
+        # finishes, before the reactor has stopped, and the run would go on
+        process.start(install_signal_handlers=False)
     seconds = time.perf_counter() - started
     progress.close()
     stats = crawler.stats.get_stats()
-    from ..stopping import STOP, install
-
-    install()  # scrapy had its own SIGINT handler while it ran
     if stats.get("finish_reason") == "shutdown" or STOP.is_set():
         STOP.set()
         raise KeyboardInterrupt  # Ctrl-C during the crawl: what finished is kept, the rest stays pending

@@ -149,7 +149,11 @@ class GuideSpider(scrapy.Spider):
 
     # --- listings
     async def start(self):
+        from ..stopping import stopping
+
         for dept in self.departments:
+            if stopping():
+                return
             self.seen_listing[dept.id] = set()
             yield self.listing_request(dept, dept.listing_url, 1)
 
@@ -268,7 +272,9 @@ class GuideSpider(scrapy.Spider):
                     self.crawler.engine.crawl(request)
 
     def spider_idle(self):
-        if self.sampling:
+        from ..stopping import stopping
+
+        if self.sampling and not stopping():  # Ctrl-C before the crawl was under way: draw nothing more
             self._draw_and_fetch()
             raise DontCloseSpider
 
