@@ -116,7 +116,7 @@ def score(db_path: Path, campaign_id: int):
 
     store, _ = open_stores(db_path)
     campaign = store.campaign(campaign_id)
-    scheme = _scheme_of(campaign)
+    scheme = campaign_scheme(campaign)
     levels = campaign["settings"].get("levels") or {}
     guides = department_guides(store, campaign_id)
     totals = {}
@@ -157,9 +157,10 @@ def report(db_path: Path, campaign_id: int, out_dir: Path, formats=("html", "xls
     return write_reports(model, out_dir, formats)
 
 
-def _scheme_of(campaign: dict):
-    path = campaign["settings"].get("scheme_path")
-    try:
-        return load_scheme(path if path and Path(path).exists() else campaign["scheme"])
-    except CatalogError as exc:
-        raise CatalogError(f"抓取任务 #{campaign['id']} 的评估方案无法加载：{exc}") from exc
+def campaign_scheme(campaign: dict):
+    from .schemes import of_campaign
+
+    scheme = of_campaign(campaign)
+    if scheme is None:
+        raise CatalogError(f"抓取任务 #{campaign['id']} 没有评估方案，无法评分（请用 guidecheck campaign create --scheme 建立考核）")
+    return scheme

@@ -107,7 +107,8 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
     from .stopping import worker_pool
 
     obs = observations(store, campaign_id)
-    by_department = department_rule_findings(stored_department_groups(store, campaign_id))
+    context = campaign_context(store.campaign(campaign_id))
+    by_department = department_rule_findings(stored_department_groups(store, campaign_id), context)
     done = set() if redo else store.gathered_items(campaign_id, PHASE)
     with_records = store.items_with_results(campaign_id)
     todo = [item["id"] for item in store.items(campaign_id) if item["id"] in with_records and item["id"] not in done]
@@ -119,8 +120,9 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
             stored = [store.guide_records(campaign_id, item_id) for item_id in chunk]
             records = [[s.record for s in item] for item in stored]
             item_obs = [obs.for_item(item_id, recs) for item_id, recs in zip(chunk, records)]
-            judged = (pool.map(judge_records, records, item_obs, chunksize=16) if pool
-                      else map(judge_records, records, item_obs))
+            contexts = [context] * len(chunk)
+            judged = (pool.map(judge_records, records, item_obs, contexts, chunksize=16) if pool
+                      else map(judge_records, records, item_obs, contexts))
             for item_id, item, findings in zip(chunk, stored, judged):
                 store.save_item_findings(campaign_id, item_id, [(s.record_id, f + by_department.get(s.record_id, []))
                                                                 for s, f in zip(item, findings)])
@@ -137,7 +139,17 @@ def judge_campaign(store, campaign_id: int, *, redo: bool = False) -> int:
     return len(todo)
 
 
-def department_rule_findings(groups) -> dict:
+def campaign_context(campaign: dict) -> CheckContext:
+    """What the campaign's scheme asks of the checks (its required elements for
+    E002, its licence catalog for M110), as `check --scheme` uses it; the
+    defaults for a campaign without a scheme."""
+    from .schemes import of_campaign
+
+    scheme = of_campaign(campaign)
+    return CheckContext.for_scheme(scheme) if scheme is not None else CheckContext()
+
+
+def department_rule_findings(groups, context: CheckContext | None = None) -> dict:
     """key -> its findings of the department rules (`needs: department`, C804),
     for `groups`: each department's sampled (key, record) pairs in item order."""
     from .checks.registry import department_codes, run_department_checks
@@ -145,7 +157,7 @@ def department_rule_findings(groups) -> dict:
     codes = department_codes()
     out: dict = {}
     for group in groups:
-        for index, found in run_department_checks([record for _, record in group], codes) if codes else ():
+        for index, found in run_department_checks([record for _, record in group], codes, context) if codes else ():
             out.setdefault(group[index][0], []).append(found)
     return out
 

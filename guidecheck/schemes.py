@@ -142,3 +142,16 @@ def load(name_or_path: str) -> Scheme:
         licences = str(file)
     return Scheme(id=str(data.get("id", path.stem)), title=str(data.get("title", path.stem)), path=path,
                   indicators=indicators, required_elements=required, raw=data, licence_catalog=licences)
+
+
+def of_campaign(campaign: dict) -> Scheme | None:
+    """The scheme a campaign was created with: its file as named then (while it
+    is there), else the scheme of that name; None for a campaign without one
+    (`guidecheck crawl`)."""
+    path = campaign["settings"].get("scheme_path")
+    if not path and not campaign.get("scheme"):
+        return None
+    try:
+        return load(path if path and Path(path).exists() else campaign["scheme"])
+    except CatalogError as exc:
+        raise CatalogError(f"抓取任务 #{campaign['id']} 的评估方案无法加载：{exc}") from exc

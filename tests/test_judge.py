@@ -196,3 +196,29 @@ def test_gathering_after_the_judge_judges_every_item_again(campaign):
     store.db.conn.commit()
     run_phases(store.db.conn.execute("PRAGMA database_list").fetchone()[2], cid, CrawlOptions(check_links=False))
     assert not [row for row in stored_findings(store, cid) if row[1] == "K001"]
+
+
+def test_a_campaign_is_judged_with_its_schemes_context(tmp_path):
+    """The judge asks what the campaign's scheme asks, as `check --scheme` does:
+    ah-2019-dept requires 权力来源, 数量限制, 服务对象, 审批结果, 常见问题 beyond the
+    default required elements, so a guide without them has those E002 findings
+    in the campaign too; a campaign without a scheme judges with the defaults."""
+    from guidecheck import schemes
+    from guidecheck.checks import CheckContext
+
+    body = guide_page(1, "http://127.0.0.1/form-1.doc")
+    record = read_item(Fetched(url="http://127.0.0.1/guide/1", status=200, body=body)).records[0]
+    expected = {}
+    for scheme in ("ah-2019-dept", None):
+        context = CheckContext.for_scheme(schemes.load(scheme)) if scheme else CheckContext()
+        expected[scheme] = sorted(f.element for f in run_checks(record, None, context) if f.rule == "E002")
+    assert set(expected["ah-2019-dept"]) - set(expected[None]) >= {"power_source", "target", "faq"}
+    for scheme in ("ah-2019-dept", None):
+        store = Store(tmp_path / f"{scheme}.db")
+        settings = {"scheme_path": str(schemes.resolve(scheme))} if scheme else {}
+        cid = store.create_campaign("scheme", scheme=scheme, settings=settings)
+        dept = store.add_department(cid, "演示市市场监督管理局")
+        item = store.upsert_item(cid, dept, "k1", None, "http://127.0.0.1/guide/1")
+        store.save_item_records(cid, item, None, [record])
+        judge_campaign(store, cid)
+        assert sorted(f["element"] for f in store.findings(cid) if f["rule"] == "E002") == expected[scheme], scheme

@@ -225,19 +225,20 @@ def replay(db_path: Path, campaign_id: int) -> list[dict]:
     """The campaign's findings recomputed with no network: records read again
     from the snapshots, judged with the stored observations by the live judge
     (department rules over each department's records, as live)."""
-    from ..judge import department_rule_findings, judge_records, observations
+    from ..judge import campaign_context, department_rule_findings, judge_records, observations
 
     store, snapshots = open_stores(db_path)
     obs = observations(store, campaign_id)
+    context = campaign_context(store.campaign(campaign_id))
     read = [(item, outcome.records) for item, outcome in read_items(store, snapshots, campaign_id)
             if item["status"] != "unsampled"]
     groups: dict[int, list] = {}
     for item, records in read:
         groups.setdefault(item["department_id"], []).extend((id(r), r) for r in records)
-    by_department = department_rule_findings(groups.values())
+    by_department = department_rule_findings(groups.values(), context)
     out = []
     for item, records in read:
-        judged = judge_records(records, obs.for_item(item["id"], records))
+        judged = judge_records(records, obs.for_item(item["id"], records), context)
         out.extend(dict(item_key=item["item_key"],
                         **CheckedGuide(record, findings + by_department.get(id(record), [])).to_json())
                    for record, findings in zip(records, judged))

@@ -367,7 +367,7 @@ class CampaignData:
 
         store = self.store()
         campaign = store.campaign(campaign_id)
-        scheme = assessment._scheme_of(campaign)  # noqa: SLF001 - the campaign's own scheme, as score() loads it
+        scheme = assessment.campaign_scheme(campaign)  # the campaign's own scheme, as score() loads it
         levels = campaign["settings"].get("levels") or {}
         guides = assessment.department_guides(store, campaign_id)
         pages = assessment.department_pages(store, campaign_id)
