@@ -18,6 +18,7 @@ files of the batch are on disk.
 """
 from __future__ import annotations
 
+import collections
 import gzip
 import hashlib
 import http
@@ -27,6 +28,7 @@ import queue
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import quote
@@ -182,39 +184,69 @@ class SnapshotStore:
                 view = view[os.write(self._warc_fd, view):]
 
 
+@dataclass
+class _Batch:
+    """What one flush commits: snapshot rows, fetches, gathered items; the bodies
+    it kept in memory until then (get() serves them until the commit)."""
+    metas: dict[str, dict]
+    bodies: dict[str, bytes]
+    fetches: list[tuple]
+    gathered: list[tuple[int, int]]
+    body_bytes: int
+    done: threading.Event = field(default_factory=threading.Event)
+    error: BaseException | None = None
+
+
 class CrawlWriter(SnapshotStore):
     """A SnapshotStore for the crawl's many small writes, in batches.
 
     put() hashes the body and queues its blob and WARC record for one background
-    thread; record_fetch() and mark_gathered() queue their rows. flush() waits
-    until every queued file is written, then writes the batch's snapshot rows,
-    fetches and gathered items in ONE transaction (Store.save_fetches). So an item
+    thread; record_fetch() and mark_gathered() collect their rows. flush() queues
+    the batch behind its files: the same thread, once every earlier file is
+    written, writes the batch's snapshot rows, fetches and gathered items in ONE
+    transaction (Store.save_fetches, on the thread's own connection). So an item
     is recorded as gathered only with its pages' rows, and a page's row only once
-    its blob and WARC record are on disk; a kill loses at most the last batch,
-    whose items are not marked and are fetched again by a rerun.
+    its blob and WARC record are on disk; a kill loses at most the batches not
+    committed, whose items are not marked and are fetched again by a rerun.
 
     flush() runs when a batch reaches `max_rows` fetches or `max_bytes` of bodies
     (maybe_flush), and whenever the owner calls it (the crawl: once a second and
-    when the spider closes). Until then meta() and get() answer from memory.
-    Single-threaded use: only the files are written in the background."""
+    when the spider closes). The crawl's flushes do not wait (`wait=False`): the
+    reactor goes on fetching while the batch is written (measured: waiting cost
+    the reactor about a tenth of the crawl's time); it waits only when more than
+    `max_pending` bytes of bodies are not committed yet, so memory stays bounded.
+    Until its commit a page's meta() and get() answer from memory. A failed file
+    write keeps its batch from being committed; flush or close raises it.
+    Single-threaded use by the owner; only the writes happen in the background."""
 
-    def __init__(self, root: str | Path, store: Store, *, max_rows: int = 200, max_bytes: int = 16 << 20):
+    def __init__(self, root: str | Path, store: Store, *, max_rows: int = 200, max_bytes: int = 16 << 20,
+                 max_pending: int = 64 << 20):
         super().__init__(root, store)
         self.max_rows = max_rows
         self.max_bytes = max_bytes
-        # Files to write, in order, for one thread: a page costs the reactor a queue put.
+        self.max_pending = max_pending
+        # Files and batches to write, in order, for one thread: a page costs the reactor a queue put.
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="guidecheck-snapshots", daemon=True)
+        self._error: BaseException | None = None  # the writer thread's: a file of the current batch failed
+        self._thread = threading.Thread(target=self._run, args=(store.path,), name="guidecheck-snapshots",
+                                        daemon=True)
         self._thread.start()
         self._closed = False
-        self._metas: dict[str, dict] = {}  # sha -> snapshot row not yet committed
-        self._bodies: dict[str, bytes] = {}  # sha -> body whose blob may not be written yet
-        self._body_bytes = 0
-        self._fetches: list[tuple] = []
-        self._gathered: list[tuple[int, int]] = []
+        self._batch = self._new_batch()
+        self._pending: collections.deque[_Batch] = collections.deque()  # flushed, maybe not committed yet
         # bodies with a committed snapshot row (read once: no stat or query per new page)
         self._stored: set[str] = {row[0] for row in store.db.execute("SELECT sha256 FROM snapshots")}
+
+    @staticmethod
+    def _new_batch() -> _Batch:
+        return _Batch(metas={}, bodies={}, fetches=[], gathered=[], body_bytes=0)
+
+    def _known_meta(self, sha: str) -> dict | None:
+        """The snapshot row of a body this writer has seen and not committed yet."""
+        for batch in (self._batch, *reversed(self._pending)):
+            if sha in batch.metas:
+                return batch.metas[sha]
+        return None
 
     def put(self, body: bytes, *, url: str, final_url: str, status: int, headers: dict, fetcher: str,
             fetched_at: float | None = None) -> str:
@@ -222,36 +254,47 @@ class CrawlWriter(SnapshotStore):
             raise RuntimeError("CrawlWriter is closed")
         fetched_at = time.time() if fetched_at is None else fetched_at
         sha = hashlib.sha256(body).hexdigest()
-        if sha in self._metas:
-            known = self._metas[sha]
-        elif sha in self._stored:
+        known = self._known_meta(sha)
+        if known is None and sha in self._stored:
             known = self.store.snapshot(sha)
-        else:  # a new body (a blob a killed run left without its row is written again, the same bytes)
-            known = None
-            self._metas[sha] = self._meta_row(sha, body, url=url, final_url=final_url, status=status,
-                                              headers=headers, fetched_at=fetched_at, fetcher=fetcher)
-        if sha not in self._bodies:
-            self._bodies[sha] = body
-            self._body_bytes += len(body)
+        if known is None:  # a new body (a blob a killed run left without its row is written again, the same bytes)
+            self._batch.metas[sha] = self._meta_row(sha, body, url=url, final_url=final_url, status=status,
+                                                    headers=headers, fetched_at=fetched_at, fetcher=fetcher)
+        if sha not in self._batch.bodies:
+            self._batch.bodies[sha] = body
+            self._batch.body_bytes += len(body)
         self._queue.put((body, sha, final_url or url, status, headers, fetched_at, fetcher, known))
         return sha
 
-    def _run(self) -> None:
-        """The writer's thread: queued files in order; an Event is a flush waiting
-        for what was queued before it; None ends the thread. The first failed
-        write is kept for flush to raise."""
-        while True:
-            job = self._queue.get()
-            if job is None:
-                return
-            if isinstance(job, threading.Event):
-                job.set()
-                continue
-            try:
-                self._write_files(*job)
-            except BaseException as exc:  # noqa: BLE001 - raised again by flush, in the reactor's thread
-                if self._error is None:
-                    self._error = exc
+    def _run(self, db_path: Path) -> None:
+        """The writer's thread: queued files in order, and each batch's rows once
+        its files (all queued before it) are written; None ends the thread. A
+        failed file write is kept and given to the batch it belongs to, which is
+        then not committed."""
+        store = None
+        try:
+            while True:
+                job = self._queue.get()
+                if job is None:
+                    return
+                if isinstance(job, _Batch):
+                    job.error, self._error = self._error, None
+                    if job.error is None and (job.metas or job.fetches or job.gathered):
+                        try:
+                            store = store or Store(db_path)
+                            store.save_fetches(job.metas.values(), job.fetches, job.gathered)
+                        except BaseException as exc:  # noqa: BLE001 - raised again by flush, in the owner's thread
+                            job.error = exc
+                    job.done.set()
+                    continue
+                try:
+                    self._write_files(*job)
+                except BaseException as exc:  # noqa: BLE001 - raised again by flush, in the owner's thread
+                    if self._error is None:
+                        self._error = exc
+        finally:
+            if store is not None:
+                store.close()
 
     def _write_files(self, body: bytes, sha: str, url: str, status: int, headers: dict, fetched_at: float,
                      fetcher: str, known: dict | None) -> None:
@@ -265,39 +308,46 @@ class CrawlWriter(SnapshotStore):
 
     def record_fetch(self, campaign_id: int, url: str, sha: str | None, kind: str, item_id: int | None = None,
                      error: str | None = None) -> None:
-        self._fetches.append((campaign_id, url, sha, kind, item_id, error))
+        self._batch.fetches.append((campaign_id, url, sha, kind, item_id, error))
 
     def mark_gathered(self, campaign_id: int, item_id: int) -> None:
-        self._gathered.append((campaign_id, item_id))
+        self._batch.gathered.append((campaign_id, item_id))
 
     def get(self, sha: str) -> bytes:
-        body = self._bodies.get(sha)
-        return body if body is not None else super().get(sha)
+        for batch in (self._batch, *reversed(self._pending)):
+            if sha in batch.bodies:
+                return batch.bodies[sha]
+        return super().get(sha)
 
     def meta(self, sha: str) -> dict:
-        row = self._metas.get(sha)
+        row = self._known_meta(sha)
         return dict(row) if row is not None else super().meta(sha)
 
     def maybe_flush(self) -> None:
-        if len(self._fetches) >= self.max_rows or self._body_bytes >= self.max_bytes:
-            self.flush()
+        if len(self._batch.fetches) >= self.max_rows or self._batch.body_bytes >= self.max_bytes:
+            self.flush(wait=False)
 
-    def flush(self) -> None:
-        """Wait for the queued files, then commit the batch (see the class)."""
+    def flush(self, wait: bool = True) -> None:
+        """Queue the batch's commit behind its files (see the class); with
+        `wait`, return once every batch so far is committed. Raises the error of
+        a batch that could not be committed."""
         if self._closed:
             return
-        metas, fetches, gathered = list(self._metas.values()), self._fetches, self._gathered
-        self._metas, self._fetches, self._gathered = {}, [], []
-        done = threading.Event()
-        self._queue.put(done)
-        done.wait()
-        self._bodies, self._body_bytes = {}, 0
-        error, self._error = self._error, None
-        if error is not None:
-            raise error  # a file of the batch is missing: the batch is not recorded
-        if metas or fetches or gathered:
-            self.store.save_fetches(metas, fetches, gathered)
-            self._stored.update(meta["sha256"] for meta in metas)
+        batch, self._batch = self._batch, self._new_batch()
+        self._pending.append(batch)
+        self._queue.put(batch)
+        while self._pending and (wait or sum(b.body_bytes for b in self._pending) > self.max_pending):
+            self._pending[0].done.wait()
+            self._settle()
+        self._settle()
+
+    def _settle(self) -> None:
+        """Forget the batches committed, in order; raise the first that failed."""
+        while self._pending and self._pending[0].done.is_set():
+            batch = self._pending.popleft()
+            if batch.error is not None:
+                raise batch.error  # a file of the batch is missing: the batch is not recorded
+            self._stored.update(batch.metas)
 
     def close(self) -> None:
         if self._closed:

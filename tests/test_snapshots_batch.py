@@ -133,3 +133,81 @@ def test_a_non_ascii_header_name_is_kept_not_fatal(tmp_path):
             records += [(r.rec_headers.get_header("WARC-Target-URI"), r.http_headers.get_header("X-%E5%90%8D%E5%AD%97"))
                         for r in ArchiveIterator(fh)]
     assert records and records[-1][0] == "http://127.0.0.1/a" and records[-1][1], records
+
+
+@pytest.fixture
+def held(monkeypatch):
+    """The writer's thread held before each file until the test lets it go (the
+    files are then written as ever): a writer that is behind the crawl."""
+    import threading
+
+    gate = threading.Event()
+    write = CrawlWriter._write_files
+
+    def slow(self, *args):
+        gate.wait(30)
+        return write(self, *args)
+
+    monkeypatch.setattr(CrawlWriter, "_write_files", slow)
+    return gate
+
+
+def test_the_crawl_does_not_wait_for_a_batch_it_flushes(setup, tmp_path, held):
+    """flush(wait=False) (the crawl's) returns at once; the batch is committed
+    behind its files by the writer's thread, and until then its pages are
+    served from memory. flush() waits for every batch."""
+    db, cid, item = setup
+    writer = CrawlWriter(tmp_path / "snap", Store(db))
+    sha = put(writer)
+    writer.record_fetch(cid, URL, sha, "guide", item_id=item)
+    writer.mark_gathered(cid, item)
+    writer.flush(wait=False)
+    again = put(writer, url=URL + "?again")  # the same body in the next batch: a revisit of the pending one
+    assert again == sha and writer.meta(sha)["url"] == URL and writer.get(sha) == PAGE
+    assert committed(db, "SELECT count(*) FROM fetches") == [(0,)]  # files not written: nothing committed
+    held.set()
+    writer.flush()
+    assert committed(db, "SELECT kind, sha256 FROM fetches") == [("guide", sha)]
+    assert committed(db, "SELECT item_id FROM item_phases") == [(item,)]
+    writer.close()
+    plain = SnapshotStore(tmp_path / "snap", Store(db))
+    assert [r.rec_type for r in plain.iter_warc()] == ["response", "revisit"]
+
+
+def test_too_much_uncommitted_makes_the_crawl_wait(setup, tmp_path, held):
+    """Memory stays bounded: past `max_pending` bytes of uncommitted bodies,
+    flush(wait=False) waits for the writer."""
+    import threading
+
+    db, cid, item = setup
+    writer = CrawlWriter(tmp_path / "snap", Store(db), max_pending=len(PAGE) + len(FAQ) - 1)
+    writer.record_fetch(cid, URL, put(writer), "guide", item_id=item)
+    writer.flush(wait=False)  # one page pending: under the bound
+    writer.record_fetch(cid, URL + "/faq", put(writer, FAQ, url=URL + "/faq"), "extra", item_id=item)
+    returned = threading.Event()
+    flusher = threading.Thread(target=lambda: (writer.flush(wait=False), returned.set()))
+    flusher.start()
+    assert not returned.wait(0.5)  # two pages pending: over the bound, it waits
+    held.set()
+    assert returned.wait(10)
+    flusher.join()
+    assert committed(db, "SELECT count(*) FROM fetches") == [(2,)]
+    writer.close()
+
+
+def test_a_failed_batch_is_raised_by_a_later_flush(setup, tmp_path):
+    """A batch the crawl did not wait for, whose blob could not be written: not
+    committed, and the error reaches the crawl at its next flush."""
+    db, cid, item = setup
+    writer = CrawlWriter(tmp_path / "snap", Store(db))
+    sha = hashlib.sha256(PAGE).hexdigest()
+    (tmp_path / "snap" / "blobs" / sha[:2]).write_text("not a folder")
+    writer.record_fetch(cid, URL, put(writer), "guide", item_id=item)
+    writer.mark_gathered(cid, item)
+    writer.flush(wait=False)
+    writer.record_fetch(cid, URL + "/faq", put(writer, FAQ, url=URL + "/faq"), "extra", item_id=item)
+    with pytest.raises(OSError):
+        writer.flush()
+    writer.close()
+    assert committed(db, "SELECT url FROM fetches") == [(URL + "/faq",)]  # the next batch is its own
+    assert committed(db, "SELECT count(*) FROM item_phases") == [(0,)]

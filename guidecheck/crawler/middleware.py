@@ -24,9 +24,9 @@ class SnapshotMiddleware:
     """Configured from the setting GUIDECHECK_CAMPAIGN = {"db": path, "campaign_id": n}:
     opens the campaign's store and snapshots itself (no reaching into the spider).
 
-    Writes go through the crawl's CrawlWriter (crawl_writer): files in a
-    background thread, rows in one transaction per batch, flushed once a second
-    and when the spider closes."""
+    Writes go through the crawl's CrawlWriter (crawl_writer): files and then
+    each batch's rows (one transaction) in a background thread, batches queued
+    once a second without waiting, and written out when the spider closes."""
 
     FLUSH_SECONDS = 1.0
 
@@ -52,7 +52,7 @@ class SnapshotMiddleware:
     def spider_opened(self, spider=None):
         from twisted.internet import task
 
-        self._timer = task.LoopingCall(self.snapshots.flush)
+        self._timer = task.LoopingCall(self.snapshots.flush, wait=False)
         self._timer.start(self.FLUSH_SECONDS, now=False)
 
     def spider_closed(self, spider=None, reason=None):
