@@ -62,7 +62,7 @@ def interrupted():
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True)
+@click.argument("paths", metavar="路径...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="输出格式：text 供人阅读，jsonl 每份指南一行 JSON。")
 @click.option("--scheme", help="评估方案名称或方案文件路径，只运行该方案计分的规则。")
@@ -70,7 +70,7 @@ def interrupted():
 @click.option("--ignore", multiple=True, help="不运行这些规则（代码或前缀，逗号分隔，如 E003）。")
 @click.option("--licences", type=click.Path(dir_okay=False), help="证照目录文件（M110），替换默认或方案指定的目录。")
 def check(paths, fmt, scheme, select, ignore, licences):
-    """检查保存的办事指南页面或接口 JSON（PATH 可为文件或文件夹）。"""
+    """检查保存的办事指南页面或接口 JSON（路径可为文件或文件夹，可给多个）。"""
     try:
         codes, context = _selected_codes(scheme, select, ignore, licences)
     except CatalogError as exc:
@@ -111,7 +111,7 @@ class _nullbar:
 
 
 @main.command(name="rules")
-@click.argument("code", required=False)
+@click.argument("code", metavar="[规则代码]", required=False)
 def rules_cmd(code):
     """列出规则，或说明一条规则（标题、条款、不通过与通过的示例）。"""
     catalog = rules()
@@ -138,7 +138,7 @@ def rules_cmd(code):
 
 
 @main.command()
-@click.argument("roster", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("roster", metavar="名单文件", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="SQLite 数据库文件；快照保存在它旁边的 *-snapshots 文件夹。")
 @click.option("--scheme", help="评估方案名称（记录在抓取任务中，计分时使用）。")
@@ -271,7 +271,7 @@ def review_queue_cmd(db, campaign_id, fmt):
 
 def _decision_command(action: str, doc: str, who_help: str):
     @review.command(name=action, help=doc)
-    @click.argument("key")
+    @click.argument("key", metavar="问题编号")
     @_DB_OPTION
     @click.option("--who", required=True, help=who_help)
     @click.option("--why", help="理由（必填：每项决定都连同理由留档）。")
@@ -293,7 +293,7 @@ def _decision_command(action: str, doc: str, who_help: str):
     return command
 
 
-_decision_command("confirm", "复核人确认问题成立（计分）。KEY 为问题编号或其唯一前缀（至少 6 位）。", "复核人。")
+_decision_command("confirm", "复核人确认问题成立（计分）。问题编号可写其唯一前缀（至少 6 位）。", "复核人。")
 _decision_command("dismiss", "复核人撤销问题（不计分），须说明理由。", "复核人。")
 _decision_command("appeal", "部门对计分的问题提出申诉，须说明理由；裁决前仍按原结果计分。", "提出申诉的部门。")
 _decision_command("uphold", "复核人驳回申诉、维持该问题：继续计分，须说明理由。", "复核人。")
@@ -301,7 +301,7 @@ _decision_command("overturn", "复核人认定申诉成立、撤销该问题：�
 
 
 @review.command(name="history")
-@click.argument("key")
+@click.argument("key", metavar="问题编号")
 @_DB_OPTION
 def review_history_cmd(key, db):
     """显示一个问题在各次任务中的记录及其全部复核决定（谁、何时、为何）。"""
@@ -324,13 +324,13 @@ def review_history_cmd(key, db):
 
 
 @main.command()
-@click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("directory", metavar="文件夹", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--scheme", "scheme_name", required=True, help="评估方案名称或方案文件路径（如 fj-2020-dept）。")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="输出格式：text 为中文计分表，json 为一个 JSON 对象。")
 @click.option("--licences", type=click.Path(dir_okay=False), help="证照目录文件（M110），替换默认或方案指定的目录。")
 def score(directory, scheme_name, fmt, licences):
-    """按评估方案给各部门计分：DIRECTORY 下每个文件夹是一个部门（文件夹名即部门名），
+    """按评估方案给各部门计分：给定文件夹下的每个子文件夹是一个部门（文件夹名即部门名），
     其中保存该部门的办事指南；逐份检查后整体计分（不抽样，按市级部门计）。"""
     import json
 

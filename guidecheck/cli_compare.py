@@ -31,8 +31,8 @@ def _item_block(result) -> str:
 
 
 # Chinese paragraphs as single lines: click rewraps a docstring's lines with spaces.
-HELP = ("同源比对：把门户保存的办事指南（PORTAL_PATH）与同一部门在其他渠道（部门网站、自建办理系统、移动端）"
-        "保存的指南逐事项比对；每个 OTHER_PATH 为一个渠道，PATH 可为文件或文件夹。\n\n"
+HELP = ("同源比对：把门户保存的办事指南（门户路径）与同一部门在其他渠道（部门网站、自建办理系统、移动端）"
+        "保存的指南逐事项比对；每个其他渠道路径为一个渠道；路径可为文件或文件夹。\n\n"
         "事项先按编码、再按规范化后的名称配对；忽略空白、标点、全半角、数字写法、电话分隔符、材料顺序和同义写法"
         "（否/不收费/免费；即办/0个工作日）后，时限、电话、地点、材料、收费、依据条款等不一致的报 S001，"
         "其他渠道有而门户没有的事项报 S002；无法确定的列为待复核，不扣分。\n\n"
@@ -40,8 +40,8 @@ HELP = ("同源比对：把门户保存的办事指南（PORTAL_PATH）与同一
 
 
 @click.command(name="compare", help=HELP, short_help="同源比对：门户与其他渠道的办事指南逐事项比对（S001、S002）。")
-@click.argument("portal_path")
-@click.argument("other_paths", metavar="OTHER_PATH...", nargs=-1, required=True)
+@click.argument("portal_path", metavar="门户路径")
+@click.argument("other_paths", metavar="其他渠道路径...", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True,
               help="输出格式：text 供人阅读，jsonl 每个事项一行 JSON。")
 def compare(portal_path, other_paths, fmt):

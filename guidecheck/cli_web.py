@@ -13,14 +13,14 @@ def users():
 
 
 @users.command("add")
-@click.argument("name")
+@click.argument("name", metavar="用户名")
 @click.option("--role", type=click.Choice(["reviewer", "department"]), required=True,
               help="角色：reviewer 复核人（查看全部部门），department 部门用户（只看本部门）。")
 @click.option("--department", help="部门用户所属部门，与名单和计分中的部门名称完全一致。")
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="抓取任务数据库文件（用户保存在同一文件中）。")
 def users_add(name, role, department, db):
-    """添加用户 NAME；密码从标准输入的第一行读取（去掉换行）。服务运行中添加的用户可立即登录。"""
+    """添加用户；密码从标准输入的第一行读取（去掉换行）。服务运行中添加的用户可立即登录。"""
     from .store_users import UserError, UserStore
 
     password = sys.stdin.readline().rstrip("\r\n")

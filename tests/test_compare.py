@@ -355,4 +355,4 @@ def test_exit_status_through_the_real_command(tmp_path):
 
 def test_help_is_chinese():
     result = CliRunner().invoke(main, ["compare", "--help"])
-    assert result.exit_code == 0 and "同源" in result.stdout and "OTHER_PATH" in result.stdout
+    assert result.exit_code == 0 and "同源" in result.stdout and "其他渠道路径..." in result.stdout

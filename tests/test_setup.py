@@ -3,6 +3,7 @@ the command line: what a user reads when something is missing or wrong."""
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,8 @@ def test_help_is_chinese(path):
     assert result.exit_code == 0, result.output
     assert not [w for w in ENGLISH if w in result.output], result.output
     assert "用法：" in result.output and "显示本帮助并退出" in result.output
+    usage = result.output.split("\n", 1)[0]
+    assert not re.search(r"[A-Z]{2,}", usage), usage  # placeholders in Chinese: 路径..., 问题编号 (not PATHS, KEY)
     body = result.output.split("\n", 2)[-1]
     assert any("\u4e00" <= ch <= "\u9fff" for ch in body)
 
