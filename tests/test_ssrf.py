@@ -257,3 +257,8 @@ def test_rendered_guides_load_nothing_out_of_scope(portal, intranet, tmp_path):
     assert "chromium" in fetchers
     names = {record["elements"].get("name") for record in store.records(1)}
     assert "渲染测试事项" in names  # filled by the page's script: the rendered page was read
+    # the guide redirected out of scope: a reason the reviewer can act on, for review, never a deduction
+    moved = next(i for i in store.items(1) if i["item_key"].endswith("/render/moved"))
+    assert "抓取范围以外" in moved["error"] and "拒绝" in moved["error"], moved["error"]
+    assert [(f["rule"], f["outcome"]) for f in store.findings(1) if f["item_id"] == moved["id"]] == [
+        ("E010", "needs_review")]

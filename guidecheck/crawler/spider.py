@@ -86,6 +86,32 @@ def may_hold(page: str, texts) -> bool:
     return any(text in plain for text in texts)
 
 
+_CHROMIUM_ERROR = re.compile(r"net::(ERR_[A-Z_]+)")
+# Chromium's net errors for a rendered page, as a reviewer reads them. A request
+# the scope proxy refuses (guidecheck/scope_proxy.py, a redirect hop out of the
+# campaign's scope) reaches Chromium as an empty 403 (http) or a failed tunnel
+# (https): the refusal itself is recorded in the campaign's refusals.
+CHROMIUM_ERRORS = {
+    "ERR_HTTP_RESPONSE_CODE_FAILURE": "浏览器渲染时服务器返回错误状态且没有内容；若该地址重定向到抓取范围以外，"
+                                      "已被拒绝（见拒绝的请求记录）",
+    "ERR_TUNNEL_CONNECTION_FAILED": "浏览器渲染时连接未建立：地址或其重定向可能在抓取范围以外，已被拒绝（见拒绝的请求记录）",
+    "ERR_PROXY_CONNECTION_FAILED": "浏览器渲染时连接未建立（范围检查代理不可用）",
+    "ERR_BLOCKED_BY_CLIENT": "地址在本次抓取范围以外，浏览器未加载",
+    "ERR_ABORTED": "浏览器渲染被中止（地址可能在抓取范围以外，或页面转为下载）",
+    "ERR_CONNECTION_REFUSED": "连接被拒绝",
+    "ERR_CONNECTION_RESET": "连接被重置或中断",
+    "ERR_CONNECTION_CLOSED": "连接被重置或中断",
+    "ERR_EMPTY_RESPONSE": "服务器没有返回内容",
+    "ERR_NAME_NOT_RESOLVED": "域名解析失败",
+    "ERR_TIMED_OUT": "请求超时",
+    "ERR_CONNECTION_TIMED_OUT": "请求超时",
+    "ERR_TOO_MANY_REDIRECTS": "重定向过多（可能是重定向循环）",
+    "ERR_CERT_AUTHORITY_INVALID": "证书错误",
+    "ERR_CERT_COMMON_NAME_INVALID": "证书错误",
+    "ERR_CERT_DATE_INVALID": "证书错误",
+}
+
+
 def failure_reason(failure) -> str:
     """A short Chinese reason for a request that got no usable response."""
     text = str(failure.value)
@@ -109,6 +135,11 @@ def failure_reason(failure) -> str:
         return f"请求被跳过（{text}）"
     if "redirect" in text.lower():
         return "重定向过多（可能是重定向循环）"
+    chromium = _CHROMIUM_ERROR.search(text)
+    if chromium:  # a page rendered in Chromium (scrapy-playwright): its net error code
+        return CHROMIUM_ERRORS.get(chromium.group(1), f"浏览器渲染失败（{chromium.group(1)}）")
+    if "Timeout" in type(failure.value).__name__:
+        return "请求超时"
     name = type(failure.value).__name__
     return f"请求失败（{name}）"
 
