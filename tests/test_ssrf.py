@@ -184,6 +184,49 @@ def test_chromium_loads_nothing_out_of_scope(portal, intranet):
     assert "/ok.png" in portal.hits  # in-scope sub-resources still load
 
 
+def test_https_tunnels_are_checked_as_plain_requests_are(portal, intranet):
+    """CONNECT (how Chromium asks for an https page through the scope proxy): a
+    tunnel towards a loopback, private, metadata or privately resolved target
+    is refused before any connection and recorded; one towards the campaign's
+    own host:port is opened and carries the bytes both ways."""
+    from guidecheck.scope_proxy import ScopeProxy
+
+    scope = Scope([portal.netloc], allow_private=True)
+    refused_targets = [f"127.0.0.2:{intranet.port}", "10.0.0.1:443", "169.254.169.254:443",
+                       f"intranet.test:{intranet.port}"]
+
+    async def ask(proxy, target: str, then: bytes = b"") -> bytes:
+        reader, writer = await asyncio.open_connection("127.0.0.1", proxy.port)
+        writer.write(f"CONNECT {target} HTTP/1.1\r\nHost: {target}\r\n\r\n".encode())
+        answer = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
+        if then and answer.startswith(b"HTTP/1.1 200"):
+            writer.write(then)
+            answer += await asyncio.wait_for(reader.read(-1), 10)
+        writer.close()
+        return answer
+
+    async def main():
+        proxy = await ScopeProxy(scope, where="render").start()
+        try:
+            refused = [await ask(proxy, t) for t in refused_targets]
+            tunnelled = await ask(proxy, portal.netloc,
+                                  f"GET /page HTTP/1.1\r\nHost: {portal.netloc}\r\nConnection: close\r\n\r\n".encode())
+        finally:
+            await proxy.close()
+        return refused, tunnelled
+
+    before = intranet.connections
+    refused, tunnelled = asyncio.run(main())
+    assert all(answer.startswith(b"HTTP/1.1 403") for answer in refused), refused
+    assert intranet.connections == before  # nothing reached the intranet, not even a TCP handshake
+    reasons = {(url, why) for url, why, where in scope.refusals if where == "render"}
+    assert {(f"https://127.0.0.2:{intranet.port}/", "loopback"), ("https://10.0.0.1:443/", "private"),
+            ("https://169.254.169.254:443/", "metadata"),
+            (f"https://intranet.test:{intranet.port}/", "loopback")} <= reasons, reasons
+    assert tunnelled.startswith(b"HTTP/1.1 200 Connection Established") and b"<h1>" in tunnelled
+    assert "/page" in portal.hits
+
+
 SCRAPY_SCRIPT = textwrap.dedent("""
     import json, sys
     import scrapy
