@@ -281,7 +281,8 @@ class CrawlWriter(SnapshotStore):
                     job.error, self._error = self._error, None
                     if job.error is None and (job.metas or job.fetches or job.gathered):
                         try:
-                            store = store or Store(db_path)
+                            if store is None:
+                                store = Store(db_path)
                             store.save_fetches(job.metas.values(), job.fetches, job.gathered)
                         except BaseException as exc:  # noqa: BLE001 - raised again by flush, in the owner's thread
                             job.error = exc

@@ -23,6 +23,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 
 STOP = threading.Event()
@@ -48,12 +49,13 @@ def during_reactor(stop_gracefully):
     is in flight finishes and is kept), a second stops the reactor at once.
     Our handlers are back afterwards. A signal landing after the reactor has
     stopped still sets STOP, so the caller sees it."""
-    from twisted.internet import reactor
-
     def handler(signum, frame):
         first = not STOP.is_set()
         STOP.set()
-        reactor.callFromThread(stop_gracefully if first else _stop_reactor)
+        # the reactor scrapy installed; never import one here (that would install the default)
+        reactor = sys.modules.get("twisted.internet.reactor")
+        if reactor is not None:
+            reactor.callFromThread(stop_gracefully if first else _stop_reactor)
 
     previous = [signal.signal(s, handler) for s in (signal.SIGINT, signal.SIGTERM)]
     try:
@@ -96,7 +98,6 @@ def worker_pool(workers: int = 2):
 
 def drill(phase: str) -> None:
     """Hold `phase` as GUIDECHECK_DRILL_PAUSE asks (see module doc)."""
-    import sys
     import time
 
     for part in os.environ.get(DRILL_ENV, "").split(","):
