@@ -70,6 +70,7 @@ def run_cmd(db, campaign_id, out, **kw):
     """运行抓取任务：抽样、抓取、检查链接、检查、计分并写出报告；中断后再次运行即继续。"""
     from .assessment import report, run
     from .crawler.campaign import summarize
+    from .stopping import stopped
 
     from .cli import interrupted
 
@@ -80,6 +81,7 @@ def run_cmd(db, campaign_id, out, **kw):
         summary.crawl_stats = stats
         click.echo(summary.text())
         paths = report(db, campaign_id, out or db.with_name(f"{db.stem}-report-{campaign_id}"))
+        stopped()
     except KeyboardInterrupt:
         interrupted()
     for fmt, path in paths.items():

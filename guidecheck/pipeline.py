@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .stopping import drill, install
+from .stopping import drill, install, stopped
 
 
 def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True) -> dict | None:
@@ -49,6 +49,7 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
             return None
         drill(name)
         out = run()
+        stopped()  # a phase that saw Ctrl-C dropped what it was doing: never record it done
         store.set_phase(campaign_id, name)
         return out
 
@@ -70,5 +71,6 @@ def run_phases(db_path: Path, campaign_id: int, options, *, browser: bool = True
         # item is judged again; the reset is stored first, so a judge cut short resumes
         store.reset_phase(campaign_id, "judge")
     phase("judge", lambda: judge_campaign(store, campaign_id))
+    stopped()
     store.set_campaign_status(campaign_id, "done")
     return stats

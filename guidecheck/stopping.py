@@ -5,6 +5,9 @@
   record anything, so work cut short stays pending and is never stored as a
   finding (a journey whose browser died under Ctrl-C is not a J003); the
   command exits with status 130 and a rerun continues.
+- `stopped()`: raises KeyboardInterrupt once STOP is set; the orchestrator
+  calls it before recording anything done, so a Ctrl-C whose exception was
+  swallowed still ends the command with 130 and leaves the phase pending.
 - `during_reactor(stop)`: the same for a scrapy crawl, whose reactor must be
   asked to stop rather than interrupted.
 - `die_with_parent()`: in a child process (process-pool workers), ask Linux to
@@ -74,6 +77,14 @@ def _stop_reactor() -> None:
 
 def stopping() -> bool:
     return STOP.is_set()
+
+
+def stopped() -> None:
+    """Raise KeyboardInterrupt if Ctrl-C was seen, even where its exception was
+    swallowed (a signal landing in a finalizer or a library callback only sets
+    STOP): the orchestrator asks before recording a phase or a campaign done."""
+    if STOP.is_set():
+        raise KeyboardInterrupt
 
 
 def die_with_parent() -> None:

@@ -111,12 +111,13 @@ def interrupt_in(phase_marker: str, db, tmp_path, sig: int, hold: str = "") -> s
     assert phase_marker in seen, f"never reached {phase_marker}: {seen[-2000:]}"
     assert proc.poll() is None, "the run finished before it could be interrupted"
     kids = {k for c in children(proc.pid) for k in children(c)} | children(proc.pid)
+    masks = _signal_masks(proc.pid)  # blocked, ignored, caught: why a Ctrl-C was not seen, if it was not
     sent = time.monotonic()
     os.kill(proc.pid, sig)
     proc.wait(timeout=60)
     stopped = time.monotonic() - sent
     if sig == signal.SIGINT:
-        assert proc.returncode == 130 and stopped < 10, (proc.returncode, stopped)
+        assert proc.returncode == 130 and stopped < 10, (proc.returncode, stopped, masks, "".join(lines)[-1500:])
     # A worker still starting when its parent died (importing, before it could
     # ask to die with it) notices at the end of its start-up: give it that time.
     deadline = time.monotonic() + 20
@@ -127,6 +128,14 @@ def interrupt_in(phase_marker: str, db, tmp_path, sig: int, hold: str = "") -> s
         time.sleep(0.5)
     assert not alive, f"children outlived the command: {[_cmdline(k) for k in alive]}"
     return proc
+
+
+def _signal_masks(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            return " ".join(line.strip() for line in fh if line.startswith(("SigBlk", "SigIgn", "SigCgt")))
+    except OSError:
+        return ""
 
 
 def _cmdline(pid: int) -> str:

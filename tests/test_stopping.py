@@ -50,3 +50,31 @@ def test_a_signal_during_the_crawl_is_never_lost(when, expected):
     out = subprocess.run([sys.executable, "-c", SCRIPT, when], capture_output=True, text=True, timeout=30)
     assert out.returncode == 0, out.stderr[-2000:]
     assert out.stdout.strip() == expected
+
+
+def test_a_swallowed_interrupt_still_stops_the_campaign(tmp_path, monkeypatch):
+    """A Ctrl-C whose exception some library swallowed leaves only STOP set: the
+    orchestrator raises before recording the phase (or the campaign) done."""
+    import guidecheck.crawler.campaign as campaign_mod
+    from guidecheck import stopping
+    from guidecheck.crawler.campaign import CrawlOptions
+    from guidecheck.pipeline import run_phases
+    from guidecheck.store import Store
+
+    store = Store(tmp_path / "c.db")
+    cid = store.create_campaign("stop")
+
+    def crawl_that_saw_ctrl_c(*args, **kwargs):
+        stopping.STOP.set()  # as the handler does; its KeyboardInterrupt lost in a finalizer
+        return {}
+
+    monkeypatch.setattr(campaign_mod, "crawl", crawl_that_saw_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_phases(tmp_path / "c.db", cid, CrawlOptions(check_links=False), browser=False)
+    finally:
+        stopping.STOP.clear()
+        import signal
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    assert not store.phase_done(cid, "fetch") and store.campaign(cid)["status"] != "done"
