@@ -33,7 +33,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..errors import CatalogError
 from .config import JourneyProfile, journey_profile
-from ..stopping import stopping
+from ..stopping import stopped
 from .pool import use_scope
 from .portal_pages import BranchSpec, fetch_page, site_marks
 from .runner import JourneyOptions, JourneySpec, run_journeys_async
@@ -110,8 +110,7 @@ def run_journeys(db_path: Path, campaign_id: int, options: JourneyOptions | None
     progress = Progress("在线办理路径", total=len(todo))
 
     def keep(spec: JourneySpec, result) -> None:
-        if stopping():
-            return  # Ctrl-C: a journey cut short stays pending, never a J003
+        stopped()  # Ctrl-C (even one whose exception was swallowed): stop now; pending, never a J003
         item_id = by_spec[id(spec)]
         result.screenshot = _relative(result.screenshot, root)
         result.trace = _relative(result.trace, root)
@@ -227,8 +226,7 @@ def check_portal_pages(db_path: Path, campaign_id: int, options: PortalPageOptio
     progress = Progress("检查网站首页", total=len(pages))
 
     def keep(page: PageSpec, fetched: dict) -> None:
-        if stopping():
-            return  # Ctrl-C: the page stays unchecked, never a finding
+        stopped()  # Ctrl-C: stop now; the page stays unchecked, never a finding
         row = {"url": page.url, "role": page.role, "name": page.name, "department_id": page.department_id,
                "final_url": fetched["final_url"], "http_status": fetched["status"]}
         status = fetched["status"] or 0
