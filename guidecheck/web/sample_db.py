@@ -20,7 +20,7 @@ def _codes(scheme_name: str) -> tuple[set[str], object]:
     from ..offline import offline_codes
 
     scheme = load_scheme(scheme_name)
-    context = CheckContext(scheme.required_elements) if scheme.required_elements is not None else CheckContext()
+    context = CheckContext.for_scheme(scheme)
     return offline_codes() & scheme.rule_codes, context, scheme
 
 
