@@ -12,9 +12,9 @@ records before it stay readable (iter_warc stops at a damaged tail).
 
 The crawl keeps its pages through CrawlWriter: blob and WARC writes go to one
 background thread (file creation and compression release the GIL, so the
-reactor keeps fetching), and the metadata, the fetches and the items through
-the fetch phase are written to SQLite in one transaction per batch, after the
-files of the batch are on disk.
+reactor keeps fetching and never waits for it), and the same thread writes the
+metadata, the fetches and the items through the fetch phase to SQLite in one
+transaction per batch, after the files of the batch are on disk.
 """
 from __future__ import annotations
 
@@ -142,9 +142,7 @@ class SnapshotStore:
             fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             try:
-                view = memoryview(data)
-                while view:
-                    view = view[os.write(fd, view):]
+                _write_all(fd, data)
             finally:
                 os.close(fd)
             os.replace(tmp, path)
@@ -179,9 +177,14 @@ class SnapshotStore:
                     os.close(self._warc_fd)
                 self._warc_fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
                 self._warc_path = path
-            view = memoryview(data)
-            while view:  # one record, one gzip member, written whole in one append
-                view = view[os.write(self._warc_fd, view):]
+            _write_all(self._warc_fd, data)  # one record, one gzip member, written whole in one append
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    """Write all of `data` (os.write may write less than it is given)."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 @dataclass
